@@ -1,0 +1,71 @@
+// The pack model: plain data, no Ink, no ssh2. Everything else reads and writes
+// packs through these types (and the store in ./store.ts).
+
+/** A real machine the tool can reach over SSH. */
+export type Host = {
+	/** Short unique name, e.g. `web1` (also the Aegir server node name of this web head). */
+	name: string;
+	/** DNS name, IPv4 (four parts) or IPv6 literal. */
+	address: string;
+	/** SSH port, 1–65535. */
+	port: number;
+	/** SSH login user: root, or a user with sudo. */
+	user: string;
+	/** Private key file for this host, if not the agent / default keys. */
+	identityFile?: string;
+};
+
+/** What we recorded after a successful apply (used by add-slave and status). */
+export type PackRecord = {
+	/** uid/gid of the `aegir` user, identical on every host of the pack. */
+	aegirUid?: number;
+	aegirGid?: number;
+	/** ISO timestamp of the last successful apply. */
+	lastAppliedAt?: string;
+};
+
+export type Pack = {
+	/** Name of the virtual pack server node in Aegir (FQDN-like hostname). */
+	name: string;
+	/** Web head that gets platform and site code by rsync. */
+	master: Host;
+	/** Web heads that get only web server config by rsync and see code over NFS. */
+	slaves: Host[];
+	/** Host exporting the share: the master by default, any pack host, or a storage host. */
+	nfsServer: Host;
+	/** Absolute path shared over NFS, default `/var/aegir/platforms`. */
+	exportPath: string;
+	/** CIDRs allowed to mount the export (normalised, e.g. `192.0.2.0/24`, `2001:db8::1/128`). */
+	subnets: string[];
+	/** Export options, default `rw,sync,no_subtree_check`. */
+	exportOptions: string;
+	/** Client mount options, default `rw,hard,_netdev,nofail`. */
+	mountOptions: string;
+	/** Facts recorded by earlier applies. */
+	record?: PackRecord;
+};
+
+/** One validation problem, tied to the field (or flag) it belongs to. */
+export type Problem = {
+	/** e.g. `name`, `master`, `slaves`, `nfsServer`, `exportPath`, `subnets`, `host.address`. */
+	field: string;
+	message: string;
+};
+
+export const DEFAULT_EXPORT_PATH = '/var/aegir/platforms';
+export const DEFAULT_EXPORT_OPTIONS = 'rw,sync,no_subtree_check';
+export const DEFAULT_MOUNT_OPTIONS = 'rw,hard,_netdev,nofail';
+export const DEFAULT_SSH_PORT = 22;
+export const DEFAULT_SSH_USER = 'root';
+
+/** Every host of a pack once: master, slaves, then the NFS server when it is a separate host. */
+export function packHosts(pack: Pack): Host[] {
+	const hosts = [pack.master, ...pack.slaves];
+	if (!hosts.some(host => host.name === pack.nfsServer.name)) hosts.push(pack.nfsServer);
+	return hosts;
+}
+
+/** Hosts that mount the share: every web head except the NFS server itself. */
+export function nfsClients(pack: Pack): Host[] {
+	return [pack.master, ...pack.slaves].filter(host => host.name !== pack.nfsServer.name);
+}

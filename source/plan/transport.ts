@@ -1,0 +1,55 @@
+// The small interface steps use to touch a host. The planner and steps import
+// only this file; source/remote/ implements it over ssh2, unit tests fake it.
+
+export type ExecOptions = {
+	/** Bytes for the command's stdin (file contents travel this way, never on the command line). */
+	stdin?: string;
+	/** Run with root privileges: as-is when logged in as root, else through `sudo -S -p ''`. */
+	sudo?: boolean;
+	/** Live output for the screen and the host log, as it arrives. */
+	onOutput?: (chunk: string, stream: 'stdout' | 'stderr') => void;
+	/** Give up (and close the channel) after this long. */
+	timeoutMs?: number;
+	signal?: AbortSignal;
+};
+
+export type ExecResult = {
+	/** The command as run (without the sudo wrapper or password), for logs and failures. */
+	command: string;
+	/** Exit code; -1 when the channel closed without one (killed, timed out, connection lost). */
+	code: number;
+	stdout: string;
+	stderr: string;
+	durationMs: number;
+};
+
+export type PushTreeOptions = {
+	/** Local directory on the machine running the tool (trailing slash semantics as rsync: contents). */
+	source: string;
+	/** Absolute directory on the host. */
+	destination: string;
+	/** rsync --exclude patterns (VCS directories are always excluded). */
+	exclude?: string[];
+	/** Owner `user:group` for the files on the host (rsync --chown). */
+	chown?: string;
+	/** Report what would change without changing anything (rsync --dry-run --itemize-changes). */
+	dryRun?: boolean;
+	onOutput?: (chunk: string, stream: 'stdout' | 'stderr') => void;
+	signal?: AbortSignal;
+};
+
+export type PushTreeResult = ExecResult & {
+	/** Paths rsync created, updated or deleted (from --itemize-changes). Empty: nothing changed. */
+	changed: string[];
+};
+
+/** One open connection to one host, reused by every step of that host. */
+export interface Transport {
+	/** The pack host name this transport talks to. */
+	readonly hostName: string;
+	/** Run one shell command line (already quoted) on the host. Never throws for a non-zero exit. */
+	exec(command: string, options?: ExecOptions): Promise<ExecResult>;
+	/** Copy a local tree to the host with real rsync over SSH (host keys checked against the same known_hosts). */
+	pushTree(options: PushTreeOptions): Promise<PushTreeResult>;
+	close(): Promise<void>;
+}

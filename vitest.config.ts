@@ -1,0 +1,30 @@
+import {defineConfig} from 'vitest/config';
+
+// One run, two groups: fast unit tests first (in parallel), then the e2e suite,
+// one file at a time because every e2e file owns the single lab on this machine.
+export default defineConfig({
+	test: {
+		reporters: ['default', './test/summary-reporter.ts'],
+		projects: [
+			{
+				test: {
+					name: 'unit',
+					include: ['test/**/*.test.{ts,tsx}'],
+					exclude: ['test/e2e/**', 'node_modules/**'],
+					sequence: {groupOrder: 0},
+				},
+			},
+			{
+				test: {
+					name: 'e2e',
+					include: ['test/e2e/**/*.test.{ts,tsx}'],
+					sequence: {groupOrder: 1},
+					maxWorkers: 1,
+					fileParallelism: false,
+					testTimeout: 180_000,
+					hookTimeout: 600_000,
+				},
+			},
+		],
+	},
+});
