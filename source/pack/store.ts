@@ -1,0 +1,191 @@
+// Saved hosts and packs, one JSON file through conf. The file may be edited by
+// hand, so a broken file is reported (naming the file and the problem) and
+// never rewritten or cleared. Nothing secret is stored: Host and Pack hold none.
+
+import {readFileSync} from 'node:fs';
+import {homedir} from 'node:os';
+import {join, resolve} from 'node:path';
+import process from 'node:process';
+import Conf from 'conf';
+import {pickHost, pickPack, STORE_SCHEMA_VERSION, storeRootSchema, storeSchema, unknownKeys, type StoreData} from './store-schema.js';
+import type {Host, Pack, Problem} from './types.js';
+import {formatProblems, validateHost, validatePack} from './validate.js';
+
+export class StoreError extends Error {
+	override name = 'StoreError';
+}
+
+/** conf's projectName; conf adds its `-nodejs` suffix to the directory. */
+const PROJECT_NAME = 'aegir-pack';
+
+/** $AEGIR_PACK_HOME if set, else the directory conf uses by default for project `aegir-pack`. */
+export function defaultStoreDir(env: NodeJS.ProcessEnv = process.env): string {
+	if (env.AEGIR_PACK_HOME) return resolve(env.AEGIR_PACK_HOME);
+	// Same rules as env-paths (conf's default), but reading the given environment.
+	const name = `${PROJECT_NAME}-nodejs`;
+	const home = env.HOME || homedir();
+	if (process.platform === 'darwin') return join(home, 'Library', 'Preferences', name);
+	if (process.platform === 'win32') return join(env.APPDATA || join(home, 'AppData', 'Roaming'), name, 'Config');
+	return join(env.XDG_CONFIG_HOME || join(home, '.config'), name);
+}
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+const LEFT_ALONE = 'aegir-pack has left the file as it is; fix it by hand or move it away';
+
+/** Turn conf's errors into one clear sentence naming the file. */
+function openError(file: string, error: unknown): StoreError {
+	const message = messageOf(error);
+	if (error instanceof SyntaxError) return new StoreError(`${file} is not valid JSON (${message}); ${LEFT_ALONE}`);
+	if (message.startsWith('Config schema violation:')) {
+		const data = parsedFile(file);
+		const newer = newerSchemaVersion(data);
+		if (newer !== undefined) {
+			return new StoreError(
+				`${file} was written by a newer aegir-pack (schemaVersion ${newer}; this one reads ${STORE_SCHEMA_VERSION}); upgrade aegir-pack`,
+			);
+		}
+		const details = message
+			.slice('Config schema violation:'.length)
+			.trim()
+			.replaceAll('``', 'the top level')
+			.replaceAll('`', '');
+		const unknown = unknownKeys(data);
+		const named = unknown.length > 0 ? ` (unknown: ${unknown.join(', ')})` : '';
+		return new StoreError(`${file} does not have the expected layout: ${details}${named}; ${LEFT_ALONE}`);
+	}
+	const code = (error as NodeJS.ErrnoException).code;
+	return new StoreError(`cannot open ${file}${code ? ` (${code})` : ''}: ${message}`);
+}
+
+/** The file's JSON for a closer look at a schema violation (undefined if it cannot be read again). */
+function parsedFile(file: string): unknown {
+	try {
+		return JSON.parse(readFileSync(file, 'utf8'));
+	} catch {
+		return undefined;
+	}
+}
+
+function newerSchemaVersion(data: unknown): number | undefined {
+	const version = (data as {schemaVersion?: unknown} | null | undefined)?.schemaVersion;
+	return typeof version === 'number' && version > STORE_SCHEMA_VERSION ? version : undefined;
+}
+
+/** Meaning checks on top of the schema: what a hand edit can get wrong that ajv cannot see. */
+function contentProblems(data: StoreData): Problem[] {
+	const problems: Problem[] = [];
+	const seenHosts = new Set<string>();
+	data.hosts.forEach((host, index) => {
+		const field = `hosts[${index}]`;
+		problems.push(...validateHost(host, field));
+		if (seenHosts.has(host.name)) problems.push({field, message: `host ${JSON.stringify(host.name)} is saved twice`});
+		seenHosts.add(host.name);
+	});
+	const seenPacks = new Set<string>();
+	data.packs.forEach((pack, index) => {
+		const field = `packs[${index}]`;
+		problems.push(...validatePack(pack).map(problem => ({field: `${field}.${problem.field}`, message: problem.message})));
+		if (seenPacks.has(pack.name)) problems.push({field, message: `pack ${JSON.stringify(pack.name)} is saved twice`});
+		seenPacks.add(pack.name);
+	});
+	return problems;
+}
+
+export class PackStore {
+	/** The JSON file. */
+	readonly path: string;
+	readonly #conf: Conf<StoreData>;
+
+	/** Opens (or creates) the store; throws StoreError, leaving the file untouched, if it is broken. */
+	constructor(options: {dir?: string} = {}) {
+		const dir = resolve(options.dir ?? defaultStoreDir());
+		const file = join(dir, 'config.json');
+		this.path = file;
+		try {
+			this.#conf = new Conf<StoreData>({
+				cwd: dir,
+				configName: 'config',
+				schema: storeSchema,
+				rootSchema: storeRootSchema,
+				defaults: {schemaVersion: STORE_SCHEMA_VERSION, hosts: [], packs: []},
+				clearInvalidConfig: false,
+				accessPropertiesByDotNotation: false,
+				// Only the user running the tool needs its inventory of production hosts.
+				configFileMode: 0o600,
+			});
+		} catch (error) {
+			throw openError(file, error);
+		}
+		this.#read();
+	}
+
+	/** The whole file, freshly read and checked (another process or a hand edit may have changed it). */
+	#read(): StoreData {
+		let data: StoreData;
+		try {
+			data = this.#conf.store;
+		} catch (error) {
+			throw openError(this.path, error);
+		}
+		const problems = contentProblems(data);
+		if (problems.length > 0) throw new StoreError(`${this.path} has invalid entries; ${LEFT_ALONE}:\n${formatProblems(problems)}`);
+		return data;
+	}
+
+	#write<Key extends 'hosts' | 'packs'>(key: Key, value: StoreData[Key]): void {
+		try {
+			this.#conf.set(key, value);
+		} catch (error) {
+			throw new StoreError(`cannot save to ${this.path}: ${messageOf(error)}`);
+		}
+	}
+
+	listHosts(): Host[] {
+		return this.#read().hosts;
+	}
+
+	/** Add the host, or replace the saved host of the same name in place. */
+	saveHost(host: Host): void {
+		const problems = validateHost(host, 'host');
+		if (problems.length > 0) throw new StoreError(`host not saved:\n${formatProblems(problems)}`);
+		const hosts = this.#read().hosts;
+		const index = hosts.findIndex(saved => saved.name === host.name);
+		if (index === -1) hosts.push(pickHost(host));
+		else hosts[index] = pickHost(host);
+		this.#write('hosts', hosts);
+	}
+
+	/** Forget a saved host (packs keep their own copy of it). Unknown names are ignored. */
+	deleteHost(name: string): void {
+		const hosts = this.#read().hosts;
+		const kept = hosts.filter(host => host.name !== name);
+		if (kept.length !== hosts.length) this.#write('hosts', kept);
+	}
+
+	listPacks(): Pack[] {
+		return this.#read().packs;
+	}
+
+	getPack(name: string): Pack | undefined {
+		return this.#read().packs.find(pack => pack.name === name);
+	}
+
+	/** Validate, then add the pack or replace the saved pack of the same name in place. */
+	savePack(pack: Pack): void {
+		const problems = validatePack(pack);
+		if (problems.length > 0) throw new StoreError(`pack not saved:\n${formatProblems(problems)}`);
+		const packs = this.#read().packs;
+		const index = packs.findIndex(saved => saved.name === pack.name);
+		if (index === -1) packs.push(pickPack(pack));
+		else packs[index] = pickPack(pack);
+		this.#write('packs', packs);
+	}
+
+	/** Forget a saved pack. Unknown names are ignored. */
+	deletePack(name: string): void {
+		const packs = this.#read().packs;
+		const kept = packs.filter(pack => pack.name !== name);
+		if (kept.length !== packs.length) this.#write('packs', kept);
+	}
+}
