@@ -1,0 +1,22 @@
+// What each exit code of a run means, said the same way on the screen and in plain output.
+import {EXIT} from '../run/events.js';
+
+export function exitCodeMeaning(code: number): string {
+	switch (code) {
+		case EXIT.ok: {
+			return 'every host is done';
+		}
+		case EXIT.failed: {
+			return 'at least one host failed; the others finished';
+		}
+		case EXIT.badInput: {
+			return 'bad input; nothing was changed';
+		}
+		case EXIT.interrupted: {
+			return 'interrupted; each host stopped after its current command';
+		}
+		default: {
+			return 'unexpected error';
+		}
+	}
+}
