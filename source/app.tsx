@@ -1,0 +1,116 @@
+// The application between the flags and the apply stage: load what the wizard
+// offers (saved hosts and packs, ssh config hosts), run the wizard with a
+// terminal (Ink) or without one (flags only), and report how it ended.
+import {existsSync} from 'node:fs';
+import {join, resolve} from 'node:path';
+import {render} from 'ink';
+import {readSshConfigHosts} from './pack/ssh-config.js';
+import {PackStore} from './pack/store.js';
+import type {Host, Pack} from './pack/types.js';
+import {mergeHosts} from './ui/wizard/known-hosts.js';
+import {plainWizard} from './ui/wizard/plain-wizard.js';
+import {presetFromFlags, type WizardFlags} from './ui/wizard/preset.js';
+import {savePackWithHosts, type PackSink} from './ui/wizard/save.js';
+import {Wizard} from './ui/wizard/wizard.js';
+
+/** The file PackStore keeps in its directory (checked by test/cli/store-file.test.ts). */
+export const STORE_FILE_NAME = 'config.json';
+
+/**
+ * The store, opened only when there is something to read or to save: opening a
+ * PackStore creates its file, and a wizard left with Ctrl-C must leave nothing behind.
+ */
+export class LazyStore implements PackSink {
+	readonly dir: string;
+	#store: PackStore | undefined;
+
+	constructor(dir: string) {
+		this.dir = resolve(dir);
+	}
+
+	get path(): string {
+		return this.#store?.path ?? join(this.dir, STORE_FILE_NAME);
+	}
+
+	/** Saved hosts and packs; none (and no file created) when the store does not exist yet. */
+	read(): {hosts: Host[]; packs: Pack[]} {
+		if (!this.#store && !existsSync(join(this.dir, STORE_FILE_NAME))) return {hosts: [], packs: []};
+		const store = this.#open();
+		return {hosts: store.listHosts(), packs: store.listPacks()};
+	}
+
+	saveHost(host: Host): void {
+		this.#open().saveHost(host);
+	}
+
+	savePack(pack: Pack): void {
+		this.#open().savePack(pack);
+	}
+
+	#open(): PackStore {
+		this.#store ??= new PackStore({dir: this.dir});
+		return this.#store;
+	}
+}
+
+export type WizardInputs = {hosts: Host[]; packs: Pack[]};
+
+/** Saved hosts first, then ~/.ssh/config hosts not saved under the same name. Throws StoreError / SshConfigError. */
+export function loadWizardInputs(store: LazyStore, sshConfigFile: string | undefined): WizardInputs {
+	const saved = store.read();
+	return {hosts: mergeHosts(saved.hosts, readSshConfigHosts(sshConfigFile)), packs: saved.packs};
+}
+
+export type WizardOutcome =
+	| {kind: 'saved'; pack: Pack}
+	/** Bad or missing flags without a terminal (exit 2). */
+	| {kind: 'refused'; messages: string[]}
+	/** Ctrl-C (exit 130). */
+	| {kind: 'quit'}
+	/** Cancel chosen on the review (exit 130: stopped by the user, nothing saved). */
+	| {kind: 'cancelled'}
+	/** The store refused the pack (exit 1). */
+	| {kind: 'failed'; message: string};
+
+export type Output = {out: (text: string) => void; err: (text: string) => void};
+
+/** Without a terminal: flags are every answer; the review is printed, --yes accepts it. */
+export function runPlainWizard(flags: WizardFlags, inputs: WizardInputs, store: PackSink, output: Output): WizardOutcome {
+	const outcome = plainWizard(flags, inputs.hosts);
+	if (outcome.review) output.out(outcome.review);
+	if (outcome.kind === 'refused') return {kind: 'refused', messages: outcome.messages};
+	try {
+		savePackWithHosts(store, outcome.pack, outcome.newHosts);
+	} catch (error) {
+		return {kind: 'failed', message: `Not saved: ${error instanceof Error ? error.message : String(error)}`};
+	}
+	return {kind: 'saved', pack: outcome.pack};
+}
+
+/** With a terminal: the Ink wizard, answering from flags what they answer. */
+export async function runInteractiveWizard(flags: WizardFlags, inputs: WizardInputs, store: PackSink): Promise<WizardOutcome> {
+	let outcome: WizardOutcome = {kind: 'quit'};
+	const preset = presetFromFlags(flags, inputs.hosts);
+	const instance = render(
+		<Wizard
+			init={{hosts: inputs.hosts, packs: inputs.packs, preset}}
+			store={store}
+			onDone={pack => {
+				outcome = {kind: 'saved', pack};
+				instance.unmount();
+			}}
+			onQuit={() => {
+				outcome = {kind: 'quit'};
+				instance.unmount();
+			}}
+			onCancel={() => {
+				outcome = {kind: 'cancelled'};
+				instance.unmount();
+			}}
+		/>,
+		// Ctrl-C is the wizard's to handle: it must end with 130 and save nothing.
+		{exitOnCtrlC: false},
+	);
+	await instance.waitUntilExit();
+	return outcome;
+}

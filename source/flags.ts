@@ -1,0 +1,107 @@
+// Command-line flags (meow). Every wizard answer has a flag; the rest say where
+// files are or are passed through to the apply stage.
+import meow from 'meow';
+import type {WizardFlags} from './ui/wizard/preset.js';
+
+export type CliFlags = WizardFlags & {
+	/** Store directory; undefined means $AEGIR_PACK_HOME or the default. */
+	storeDir?: string;
+	/** ssh config file to read known hosts from; undefined means $AEGIR_PACK_SSH_CONFIG or ~/.ssh/config. */
+	sshConfig?: string;
+	/** known_hosts file for the apply stage (passed through). */
+	knownHosts?: string;
+	/** Show what would change, change nothing (passed through). */
+	dryRun: boolean;
+};
+
+export const HELP = `
+	Usage
+	  $ aegir-pack [flags]
+
+	Sets up an Aegir pack: web heads serving the same sites, with the
+	platforms shared over NFS. Without flags it asks, step by step.
+
+	Answers (each one skips its step)
+	  --name <pack>            pack name, the Aegir server node (pack.example.com)
+	  --master <host>          the web head that gets the code by rsync
+	  --slave <host>           a web head that sees the code over NFS (repeatable)
+	  --nfs-server <host>      who exports the share (default: master)
+	  --export-path <path>     shared directory (default: /var/aegir/platforms)
+	  --subnet <cidr>          network allowed to mount (repeatable)
+	  --host <name=user@address:port>
+	                           define a host (repeatable; user root, port 22
+	                           by default; IPv6 as name=[2001:db8::1]:22)
+	  --yes                    accept the review (needed without a terminal)
+
+	Files
+	  --store-dir <dir>        where packs and hosts are saved ($AEGIR_PACK_HOME)
+	  --ssh-config <file>      hosts to offer ($AEGIR_PACK_SSH_CONFIG,
+	                           default ~/.ssh/config)
+	  --known-hosts <file>     SSH known_hosts for the apply stage
+
+	  --dry-run                show what would change, change nothing
+
+	Without a terminal (or with CI set) nothing is asked: give every answer
+	as a flag and --yes, or it exits 2 naming the missing flag.
+
+	Exit codes: 0 done, 1 failed, 2 bad or missing flag, 130 interrupted.
+`;
+
+export function parseCliFlags(argv: readonly string[] = process.argv.slice(2)): CliFlags & {unexpected: string[]} {
+	const cli = meow(HELP, {
+		importMeta: import.meta,
+		argv,
+		// The help text says it all; package.json's description would repeat it.
+		description: false,
+		allowUnknownFlags: false,
+		flags: {
+			name: {type: 'string'},
+			master: {type: 'string'},
+			slave: {type: 'string', isMultiple: true},
+			nfsServer: {type: 'string'},
+			exportPath: {type: 'string'},
+			subnet: {type: 'string', isMultiple: true},
+			host: {type: 'string', isMultiple: true},
+			yes: {type: 'boolean', default: false},
+			storeDir: {type: 'string'},
+			sshConfig: {type: 'string'},
+			knownHosts: {type: 'string'},
+			dryRun: {type: 'boolean', default: false},
+		},
+	});
+	const {flags} = cli;
+	return {
+		name: flags.name,
+		master: flags.master,
+		slave: flags.slave ?? [],
+		nfsServer: flags.nfsServer,
+		exportPath: flags.exportPath,
+		subnet: flags.subnet ?? [],
+		host: flags.host ?? [],
+		yes: flags.yes,
+		storeDir: flags.storeDir,
+		sshConfig: flags.sshConfig,
+		knownHosts: flags.knownHosts,
+		dryRun: flags.dryRun,
+		unexpected: cli.input,
+	};
+}
+
+/** The ssh config to read: the flag, else $AEGIR_PACK_SSH_CONFIG, else undefined (~/.ssh/config). */
+export function sshConfigFile(flags: Pick<CliFlags, 'sshConfig'>, env: NodeJS.ProcessEnv = process.env): string | undefined {
+	return flags.sshConfig ?? (env['AEGIR_PACK_SSH_CONFIG'] || undefined);
+}
+
+/** Whether the wizard may ask: a terminal on both ends and not in CI. */
+export function isInteractive(
+	io: {stdin: {isTTY?: boolean}; stdout: {isTTY?: boolean}},
+	env: NodeJS.ProcessEnv = process.env,
+): boolean {
+	return Boolean(io.stdin.isTTY) && Boolean(io.stdout.isTTY) && !inCi(env);
+}
+
+/** CI as Ink itself detects it (is-in-ci), so we never draw where Ink would only print a last frame. */
+function inCi(env: NodeJS.ProcessEnv): boolean {
+	const set = (key: string) => key in env && env[key] !== '0' && env[key] !== 'false';
+	return set('CI') || set('CONTINUOUS_INTEGRATION');
+}

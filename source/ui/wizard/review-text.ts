@@ -1,0 +1,28 @@
+// The review as plain text, for runs without a terminal (and for logs).
+import {aegirContextName} from '../../pack/validate.js';
+import type {Pack} from '../../pack/types.js';
+import {clientNames, exportsFile, fstabFile, exportsLines, fstabLine, reviewRows, reviewWarnings} from './review-model.js';
+
+export function reviewText(pack: Pack): string {
+	const rows = reviewRows(pack);
+	const header = {role: 'ROLE', host: 'HOST', address: 'ADDRESS', action: 'WHAT IS DONE'};
+	const all = [header, ...rows];
+	const width = (key: 'role' | 'host' | 'address') => Math.max(...all.map(r => r[key].length));
+	const table = all.map(r =>
+		[r.role.padEnd(width('role')), r.host.padEnd(width('host')), r.address.padEnd(width('address')), r.action].join('  ').trimEnd(),
+	);
+	const clients = clientNames(pack);
+	const lines = [
+		`Pack ${pack.name} (Aegir context ${aegirContextName(pack.name)})`,
+		'',
+		...table,
+		'',
+		`${exportsFile(pack)} on ${pack.nfsServer.name}:`,
+		...(pack.subnets.length > 0 ? exportsLines(pack).map(line => `  ${line}`) : ['  (no subnet: nothing exported)']),
+		clients.length > 0 ? `${fstabFile()} on ${clients.join(', ')}:` : `${fstabFile()}: no host mounts the share`,
+		...(clients.length > 0 ? [`  ${fstabLine(pack)}`] : []),
+		'',
+		...reviewWarnings(pack).map(warning => `Warning: ${warning}`),
+	];
+	return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,122 @@
+// Shapes shared by the wizard's reducer, its flag preset and its screens.
+// Plain data only: no Ink here, so the reducer stays testable without a terminal.
+import type {Host, Pack} from '../../pack/types.js';
+
+/** The screens of the wizard, in the order they are shown. */
+export type StepId = 'start' | 'name' | 'master' | 'slaves' | 'nfsServer' | 'export' | 'review';
+
+/** Steps the review's "Edit" can return to. */
+export type EditableStep = 'name' | 'master' | 'slaves' | 'nfsServer' | 'export';
+
+/** Steps that pick hosts and so can open the "Add a host…" form. */
+export type HostPickStep = 'master' | 'slaves' | 'nfsServer';
+
+/** The NFS server is either "whoever the master is" or one named host. */
+export type NfsChoice = {kind: 'master'} | {kind: 'host'; name: string};
+
+export type Answers = {
+	name: string;
+	/** Host name of the master. */
+	master?: string;
+	/** Host names of the slaves, in the order they were ticked. */
+	slaves: string[];
+	nfsServer: NfsChoice;
+	exportPath: string;
+	/** The subnets field as typed (comma-separated). */
+	subnetsText: string;
+	/** False while the field still shows our proposal, which then follows the chosen hosts. */
+	subnetsEdited: boolean;
+};
+
+export type AddHostField = 'name' | 'address' | 'user' | 'port';
+
+export type AddHostForm = {
+	returnTo: HostPickStep;
+	values: Record<AddHostField, string>;
+	focus: AddHostField;
+	/** Fields where Enter was refused: their problems show even while empty. */
+	tried: AddHostField[];
+};
+
+/** A flag value that was refused, tied to the step that must re-open for it. */
+export type FlagError = {
+	flag: string;
+	/** The step that re-opens; undefined for errors not tied to one step (e.g. a bad --host). */
+	step?: StepId;
+	message: string;
+};
+
+/** What the command-line flags answer before any screen is shown. */
+export type Preset = {
+	/** Hosts defined with --host (new: saved only when the pack is confirmed). */
+	hosts: Host[];
+	answers: Partial<Answers>;
+	/** Steps fully answered by valid flags: not shown unless the user goes back to them. */
+	skip: StepId[];
+	errors: FlagError[];
+	/** --yes: accept the review without asking. */
+	autoConfirm: boolean;
+};
+
+export type WizardInit = {
+	/** Known hosts: saved ones and ~/.ssh/config ones, already deduplicated by name. */
+	hosts: Host[];
+	/** Saved packs, offered on the start screen. */
+	packs: Pack[];
+	preset?: Preset;
+};
+
+export type WizardState = {
+	step: StepId;
+	/** The steps of this session in order (with `start` only when packs are saved). */
+	sequence: StepId[];
+	/** Every host the user can pick: known, from flags, and added in this session. */
+	hosts: Host[];
+	/** Names of hosts not yet in the store (added here or by --host): saved on confirm. */
+	newHosts: string[];
+	packs: Pack[];
+	answers: Answers;
+	/** Answers to return to when "Create a new pack" follows an opened pack. */
+	initialAnswers: Answers;
+	/** Where the answers came from: a new pack, or the saved pack of that name. */
+	origin: {kind: 'new'} | {kind: 'pack'; name: string};
+	skip: StepId[];
+	/** Steps where Enter was refused: their "required" problems are now shown. */
+	tried: StepId[];
+	flagErrors: Partial<Record<StepId, string[]>>;
+	/** Flag errors not tied to a step, shown on the first screen. */
+	generalErrors: string[];
+	addHost?: AddHostForm;
+	exportFocus: 'path' | 'subnets';
+	review: {mode: 'choose' | 'edit'; error?: string};
+	/** Entered a step from the review's Edit: Enter goes straight back to the review. */
+	returnToReview: boolean;
+	/** The opened saved pack, kept for its options and record. */
+	base?: Pack;
+	autoConfirm: boolean;
+	/** Set once --yes has been acted on, so a failed save does not loop. */
+	autoConfirmUsed: boolean;
+};
+
+export type WizardAction =
+	| {type: 'back'}
+	| {type: 'start-new'}
+	| {type: 'open-pack'; name: string}
+	| {type: 'set-name'; value: string}
+	| {type: 'submit-name'}
+	| {type: 'choose-master'; name: string}
+	| {type: 'tick-slaves'; names: string[]}
+	| {type: 'submit-slaves'}
+	| {type: 'choose-nfs'; choice: NfsChoice}
+	| {type: 'set-export-path'; value: string}
+	| {type: 'set-subnets'; value: string}
+	| {type: 'focus-export'; field: 'path' | 'subnets'}
+	| {type: 'submit-export'}
+	| {type: 'open-add-host'; returnTo: HostPickStep}
+	| {type: 'set-add-host'; field: AddHostField; value: string}
+	| {type: 'focus-add-host'; field: AddHostField}
+	| {type: 'submit-add-host'}
+	| {type: 'open-edit'}
+	| {type: 'edit-step'; step: EditableStep}
+	| {type: 'auto-confirm-used'}
+	| {type: 'save-failed'; message: string};

@@ -1,0 +1,31 @@
+import {existsSync, mkdtempSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {afterEach, expect, test} from 'vitest';
+import {LazyStore, STORE_FILE_NAME} from '../../source/app.js';
+import {PackStore} from '../../source/pack/store.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+	for (const dir of dirs.splice(0)) rmSync(dir, {recursive: true, force: true});
+});
+const tempDir = () => {
+	const dir = mkdtempSync(join(tmpdir(), 'aegir-pack-store-'));
+	dirs.push(dir);
+	return dir;
+};
+
+test('LazyStore looks for the file PackStore really uses', () => {
+	const dir = tempDir();
+	expect(new PackStore({dir}).path).toBe(join(dir, STORE_FILE_NAME));
+});
+
+test('reading a store that does not exist creates nothing; saving creates it', () => {
+	const dir = join(tempDir(), 'store');
+	const store = new LazyStore(dir);
+	expect(store.read()).toEqual({hosts: [], packs: []});
+	expect(existsSync(dir)).toBe(false);
+	store.saveHost({name: 'web1', address: '192.0.2.11', port: 22, user: 'root'});
+	expect(store.path).toBe(join(dir, STORE_FILE_NAME));
+	expect(new LazyStore(dir).read().hosts).toEqual([{name: 'web1', address: '192.0.2.11', port: 22, user: 'root'}]);
+});

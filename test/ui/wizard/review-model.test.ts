@@ -1,0 +1,55 @@
+import {describe, expect, test} from 'vitest';
+import {exportsFile, exportsLines, fstabLine, reviewRows, reviewWarnings} from '../../../source/ui/wizard/review-model.js';
+import {reviewText} from '../../../source/ui/wizard/review-text.js';
+import {host, savedPack, storage, web1, web2, web3} from './fixtures.js';
+
+describe('what the review shows', () => {
+	test('one exports line per subnet and the fstab line pointing at the NFS server', () => {
+		const pack = {...savedPack, subnets: ['192.0.2.0/24', '2001:db8::/64']};
+		expect(exportsFile(pack)).toBe('/etc/exports.d/aegir-pack-pack.example.com.exports');
+		expect(exportsLines(pack)).toEqual([
+			'/var/aegir/platforms 192.0.2.0/24(rw,sync,no_subtree_check)',
+			'/var/aegir/platforms 2001:db8::/64(rw,sync,no_subtree_check)',
+		]);
+		expect(fstabLine(pack)).toBe(
+			'192.0.2.11:/var/aegir/platforms /var/aegir/platforms nfs rw,hard,_netdev,nofail 0 0  # aegir-pack: pack.example.com',
+		);
+	});
+
+	test('an IPv6 NFS server goes in brackets in fstab; a DNS name does not', () => {
+		const v6 = host('nas6', '2001:db8::50');
+		expect(fstabLine({...savedPack, nfsServer: v6})).toMatch(/^\[2001:db8::50\]:\/var\/aegir\/platforms /);
+		expect(fstabLine({...savedPack, nfsServer: host('nas', 'nas.example.com')})).toMatch(/^nas\.example\.com:\/var/);
+	});
+
+	test('rows name each host\'s role and what is done to it, a separate NFS server last', () => {
+		const rows = reviewRows({...savedPack, slaves: [web2, web3], nfsServer: storage});
+		expect(rows.map(row => [row.role, row.host])).toEqual([
+			['master', 'web1'],
+			['slave', 'web2'],
+			['slave', 'web3'],
+			['NFS server', 'storage'],
+		]);
+		expect(reviewRows(savedPack)[0]).toMatchObject({role: 'master + NFS', host: 'web1', address: '192.0.2.11'});
+	});
+
+	test('warnings say the NFS server is a single point of failure and UID/GID must match; zero slaves is warned', () => {
+		const warnings = reviewWarnings({...savedPack, slaves: []});
+		expect(warnings.join('\n')).toMatch(/web1 is a single point of failure/);
+		expect(warnings.join('\n')).toMatch(/same UID\/GID on every host/);
+		expect(warnings[0]).toMatch(/^No slaves/);
+	});
+
+	test('the plain review holds the table, both files and the warnings', () => {
+		const text = reviewText({...savedPack, slaves: [web2], master: web1});
+		expect(text.split('\n').slice(0, 5)).toEqual([
+			'Pack pack.example.com (Aegir context server_packexamplecom)',
+			'',
+			'ROLE          HOST  ADDRESS     WHAT IS DONE',
+			'master + NFS  web1  192.0.2.11  exports the share; gets code by rsync',
+			'slave         web2  192.0.2.12  gets web config by rsync; mounts share',
+		]);
+		expect(text).toContain('/etc/fstab on web2:');
+		expect(text).toContain('Warning: web1 is a single point of failure');
+	});
+});
