@@ -47,6 +47,8 @@ export type RunEvent =
 			message?: string;
 			/** Unified-style diff of a file this step changed (or would change in a dry run). */
 			diff?: string;
+			/** Dry run: every command this step would run, as a sysadmin reads them. */
+			commands?: string[];
 			failure?: StepFailure;
 	  }
 	| {type: 'host-finished'; at: number; host: string; status: 'ok' | 'failed'; failedStep?: string; durationMs: number; logPath?: string}

@@ -1,0 +1,96 @@
+// What the Aegir server contributes to a member's prerequisites: the aegir
+// user's public keys (one must be in every member's authorized_keys) and the
+// known_hosts files its ssh reads (every member's host key must be there, or
+// Aegir's rsync stops at "Host key verification failed"). One read-only
+// command, run as root on the Aegir server, parsed here.
+
+import {randomBytes} from 'node:crypto';
+import {splitSections} from '../plan/facts.js';
+import {StepFailedError, tail} from '../plan/step.js';
+import type {Transport} from '../plan/transport.js';
+import {commandLine} from '../shell/quote.js';
+import {parseStat, textFact, type PathStat, type TextFileFact} from './member-facts.js';
+import {parsePublicKey, type PublicKey} from './ssh-keys.js';
+
+/** The identities ssh tries by default, in its order. */
+export const DEFAULT_IDENTITIES = ['id_rsa', 'id_ecdsa', 'id_ecdsa_sk', 'id_ed25519', 'id_ed25519_sk'];
+
+export type AegirServerFactsRequest = {
+	/** Aegir's home on the Aegir server, `/var/aegir`. */
+	aegirHome: string;
+	/** The system-wide known hosts file ssh also reads. */
+	globalKnownHosts?: string;
+};
+
+export type IdentityFact = {name: string; key?: PublicKey; line: string};
+
+export type AegirServerFacts = {
+	/** Key pairs (private and .pub both there) in ssh's order; `key` undefined when the .pub is not a key. */
+	identities: IdentityFact[];
+	sshDir?: PathStat;
+	knownHosts: TextFileFact;
+	globalKnownHosts: TextFileFact;
+};
+
+export const AEGIR_SERVER_FACTS_SCRIPT = `
+N=$1 H=$2 GLOBAL=$3
+LC_ALL=C
+export LC_ALL
+sec() { printf '\\n@@%s@@ %s\\n' "$N" "$1"; }
+text() {
+	if [ -e "$2" ]; then
+		sec "$1.stat"; stat -L -c '%F|%a|%u|%g' -- "$2" 2>/dev/null
+		sec "$1"; cat -- "$2" 2>/dev/null; r=$?; sec "$1.rc"; printf '%s' "$r"
+	fi
+}
+for k in ${DEFAULT_IDENTITIES.join(' ')}; do
+	if [ -f "$H/.ssh/$k" ] && [ -f "$H/.ssh/$k.pub" ]; then sec "identity:$k"; head -n 1 -- "$H/.ssh/$k.pub"; fi
+done
+sec ssh-dir; stat -L -c '%F|%a|%u|%g' -- "$H/.ssh" 2>/dev/null
+text known-hosts "$H/.ssh/known_hosts"
+text global-known-hosts "$GLOBAL"
+sec end
+exit 0
+`;
+
+export function aegirServerFactsCommand(request: AegirServerFactsRequest, nonce: string): string {
+	return `sh -s -- ${commandLine([nonce, request.aegirHome.replace(/\/+$/, ''), request.globalKnownHosts ?? '/etc/ssh/ssh_known_hosts'])}`;
+}
+
+export function parseAegirServerFacts(text: string, nonce: string): AegirServerFacts {
+	const sections = splitSections(text, nonce);
+	if (!sections.has('end')) throw new Error('the Aegir server facts command stopped before the end of its output');
+	const identities: IdentityFact[] = [];
+	for (const name of DEFAULT_IDENTITIES) {
+		const content = sections.get(`identity:${name}`);
+		if (content === undefined) continue;
+		const line = content.trim();
+		const key = parsePublicKey(line);
+		identities.push(key ? {name, key, line} : {name, line});
+	}
+
+	return {
+		identities,
+		sshDir: parseStat(sections.get('ssh-dir')),
+		knownHosts: textFact(sections, 'known-hosts'),
+		globalKnownHosts: textFact(sections, 'global-known-hosts'),
+	};
+}
+
+/** Run the script on the Aegir server (as root: the aegir user's .ssh is private). */
+export async function gatherAegirServerFacts(transport: Transport, request: AegirServerFactsRequest, signal?: AbortSignal): Promise<AegirServerFacts> {
+	const nonce = randomBytes(9).toString('hex');
+	const result = await transport.exec(aegirServerFactsCommand(request, nonce), {stdin: AEGIR_SERVER_FACTS_SCRIPT, sudo: true, timeoutMs: 30_000, signal});
+	const failure = (message: string) =>
+		new StepFailedError(`could not read the aegir user's ssh files on ${transport.hostName}${message}`, {
+			command: result.command,
+			code: result.code,
+			stderrTail: tail(result.stderr),
+		});
+	if (result.code !== 0) throw failure('');
+	try {
+		return parseAegirServerFacts(result.stdout, nonce);
+	} catch (error) {
+		throw failure(`: ${(error as Error).message}`);
+	}
+}

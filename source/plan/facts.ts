@@ -1,0 +1,223 @@
+// Facts: what a host looks like right now, parsed from the sections the facts
+// script prints. Parsing is pure; gathering is one exec.
+
+import {randomBytes} from 'node:crypto';
+import {parseExportfs, type ExportEntry} from './exports-file.js';
+import {FACTS_SCRIPT, factsCommand, type FactsRequest} from './facts-script.js';
+import {StepFailedError, tail} from './step.js';
+import type {Transport} from './transport.js';
+
+export type FileFact = {present: false} | {present: true; content: string; readable: boolean};
+
+export type PackageFact = {status: string; version: string; installed: boolean};
+
+export type OsFact = {id: string; idLike: string[]; versionId: string; prettyName: string};
+
+export type AccountFact = {name: string; uid?: number; gid: number; home?: string};
+
+export type MountFact = {target: string; source: string; fstype: string; options: string};
+
+export type DirectoryFact =
+	| {state: 'missing'}
+	| {state: 'not-directory'}
+	| {state: 'directory'; entryCount: number; sample: string[]}
+	/** The probe timed out or failed: e.g. a hard NFS mount whose server is gone. */
+	| {state: 'unresponsive'};
+
+export type Facts = {
+	hostname: string;
+	/** Effective uid the commands ran as (0: root or sudo worked). */
+	uid?: number;
+	os?: OsFact;
+	/** Which of the tools the steps use are on PATH. */
+	commands: string[];
+	packages: Record<string, PackageFact>;
+	aegirUser?: AccountFact;
+	aegirGroup?: AccountFact;
+	/** Free KiB by path asked (`/`, `/var`). */
+	freeKb: Record<string, number>;
+	fstab: FileFact;
+	dropIn: FileFact;
+	/** Entries of `exportfs -v`; undefined when exportfs is not installed. */
+	exports?: ExportEntry[];
+	/** What is mounted at the shared path (the topmost mount), if anything. */
+	mount?: MountFact;
+	/** False when findmnt itself timed out (hung mount). */
+	mountProbeAnswered: boolean;
+	sharedDir: DirectoryFact;
+	/** The marker file under the shared path: on a client, read through the mount. */
+	marker: FileFact;
+};
+
+export class FactsParseError extends Error {
+	override name = 'FactsParseError';
+}
+
+/** Split the script output into sections by name; content is exact (byte for byte). */
+export function splitSections(text: string, nonce: string): Map<string, string> {
+	const sections = new Map<string, string>();
+	const parts = text.split(`\n@@${nonce}@@ `);
+	for (const part of parts.slice(1)) {
+		const newline = part.indexOf('\n');
+		const name = newline === -1 ? part : part.slice(0, newline);
+		sections.set(name, newline === -1 ? '' : part.slice(newline + 1));
+	}
+
+	return sections;
+}
+
+function parseOsRelease(text: string): OsFact | undefined {
+	const values = new Map<string, string>();
+	for (const line of text.split('\n')) {
+		const match = /^([A-Z_]+)=(.*)$/.exec(line.trim());
+		if (!match) continue;
+		const raw = match[2]!;
+		const unquoted = /^(["']).*\1$/.test(raw) ? raw.slice(1, -1) : raw;
+		values.set(match[1]!, unquoted.replace(/\\(.)/g, '$1'));
+	}
+
+	const id = values.get('ID');
+	if (id === undefined) return undefined;
+	return {
+		id,
+		idLike: (values.get('ID_LIKE') ?? '').split(/\s+/).filter(Boolean),
+		versionId: values.get('VERSION_ID') ?? '',
+		prettyName: values.get('PRETTY_NAME') ?? id,
+	};
+}
+
+function parsePackages(text: string): Record<string, PackageFact> {
+	const packages: Record<string, PackageFact> = {};
+	for (const line of text.split('\n')) {
+		const [name, status = '', version = ''] = line.split('\t');
+		if (!name) continue;
+		packages[name.replace(/:.*$/, '')] = {status: status.trim(), version, installed: status.startsWith('ii')};
+	}
+
+	return packages;
+}
+
+function number(text: string | undefined): number | undefined {
+	if (text === undefined || !/^\d+$/.test(text.trim())) return undefined;
+	return Number(text.trim());
+}
+
+function parsePasswd(text: string): AccountFact | undefined {
+	const fields = text.trim().split('\n')[0]?.split(':') ?? [];
+	const uid = number(fields[2]);
+	const gid = number(fields[3]);
+	if (!fields[0] || uid === undefined || gid === undefined) return undefined;
+	return {name: fields[0], uid, gid, home: fields[5]};
+}
+
+function parseGroup(text: string): AccountFact | undefined {
+	const fields = text.trim().split('\n')[0]?.split(':') ?? [];
+	const gid = number(fields[2]);
+	if (!fields[0] || gid === undefined) return undefined;
+	return {name: fields[0], gid};
+}
+
+function parseDf(text: string): Record<string, number> {
+	const free: Record<string, number> = {};
+	const rows = text.split('\n').slice(1).filter(line => line.trim() !== '');
+	const asked = ['/', '/var'];
+	rows.forEach((row, index) => {
+		const fields = row.trim().split(/\s+/);
+		const available = number(fields.at(-3));
+		const path = asked[index];
+		if (available !== undefined && path) free[path] = available;
+	});
+	return free;
+}
+
+function parseMount(json: string): MountFact | undefined {
+	if (json.trim() === '') return undefined;
+	try {
+		const parsed = JSON.parse(json) as {filesystems?: Array<Partial<Record<'target' | 'source' | 'fstype' | 'options', string>>>};
+		const top = parsed.filesystems?.at(-1);
+		if (!top?.target) return undefined;
+		return {target: top.target, source: top.source ?? '', fstype: top.fstype ?? '', options: top.options ?? ''};
+	} catch {
+		throw new FactsParseError(`findmnt printed something that is not JSON: ${json.slice(0, 200)}`);
+	}
+}
+
+function parseDirectory(text: string, code: number | undefined): DirectoryFact {
+	const lines = text.split('\n');
+	const state = lines[0]?.trim();
+	if (code !== 0) return {state: 'unresponsive'};
+	if (state === 'missing') return {state: 'missing'};
+	if (state === 'not-directory') return {state: 'not-directory'};
+	if (state === 'directory') {
+		return {state: 'directory', entryCount: number(lines[1]) ?? 0, sample: lines.slice(2).filter(line => line !== '')};
+	}
+
+	return {state: 'unresponsive'};
+}
+
+function fileFact(sections: Map<string, string>, name: string): FileFact {
+	const content = sections.get(name);
+	if (content === undefined) return {present: false};
+	return {present: true, content, readable: sections.get(`${name}.rc`) === '0'};
+}
+
+/** Parse the whole output of the facts script. */
+export function parseFacts(text: string, nonce: string): Facts {
+	const sections = splitSections(text, nonce);
+	if (!sections.has('end')) throw new FactsParseError('the facts command stopped before the end of its output');
+	const get = (name: string) => sections.get(name) ?? '';
+	const mountCode = number(sections.get('mount.rc'));
+	const exportfs = sections.get('exportfs');
+	const marker = fileFact(sections, 'marker');
+	return {
+		hostname: get('hostname').trim(),
+		uid: number(get('uid')),
+		os: parseOsRelease(get('os-release')),
+		commands: get('commands')
+			.split('\n')
+			.map(line => line.trim())
+			.filter(Boolean),
+		packages: parsePackages(get('packages')),
+		aegirUser: parsePasswd(get('passwd')),
+		aegirGroup: parseGroup(get('group')),
+		freeKb: parseDf(get('df')),
+		fstab: fileFact(sections, 'fstab'),
+		dropIn: fileFact(sections, 'dropin'),
+		exports: exportfs === undefined ? undefined : parseExportfs(exportfs),
+		// findmnt exits 1 when nothing is mounted there; 124+ when timeout killed it.
+		mount: mountCode === 0 ? parseMount(get('mount')) : undefined,
+		mountProbeAnswered: mountCode === 0 || mountCode === 1,
+		sharedDir: parseDirectory(get('dir'), number(sections.get('dir.rc'))),
+		// The marker section exists always; only a successful cat means the file was read.
+		marker: marker.present && marker.readable ? marker : {present: false},
+	};
+}
+
+/** Run the facts script on a host (as root) and parse what it printed. */
+export async function gatherFacts(
+	transport: Transport,
+	request: Omit<FactsRequest, 'nonce'>,
+	signal?: AbortSignal,
+): Promise<Facts> {
+	const nonce = randomBytes(9).toString('hex');
+	const command = factsCommand({...request, nonce});
+	const result = await transport.exec(command, {stdin: FACTS_SCRIPT, sudo: true, timeoutMs: 60_000, signal});
+	if (result.code !== 0) {
+		const reason = result.stderr.split('\n').map(line => line.trim()).filter(Boolean).at(-1) ?? `exit code ${result.code}`;
+		throw new StepFailedError(`could not read the state of ${transport.hostName}: ${reason}`, {
+			command: result.command,
+			code: result.code,
+			stderrTail: tail(result.stderr),
+		});
+	}
+
+	try {
+		return parseFacts(result.stdout, nonce);
+	} catch (error) {
+		throw new StepFailedError(`could not read the state of ${transport.hostName}: ${(error as Error).message}`, {
+			command: result.command,
+			code: result.code,
+			stderrTail: tail(result.stderr),
+		});
+	}
+}

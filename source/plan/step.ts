@@ -1,0 +1,114 @@
+// A step is data plus three functions: check (read-only: is it already so?),
+// apply (make it so) and verify (prove it is so). The runner drives them; the
+// planner builds them. Nothing here knows about ssh2 or Ink.
+
+import type {Host} from '../pack/types.js';
+import type {HostRole} from '../run/events.js';
+import type {Prompter} from '../run/prompter.js';
+import type {Facts} from './facts.js';
+import type {Transport} from './transport.js';
+
+/** A step of some host of the plan: dependencies may point at other hosts. */
+export type StepRef = {host: string; id: string};
+
+export type CheckOk = {state: 'ok'; message: string};
+export type CheckChange = {
+	state: 'change';
+	/** What would change, in words: "install nfs-common", "replace the fstab entry"… */
+	message: string;
+	/** Unified diff of a file this step would change. */
+	diff?: string;
+	/** Every command the apply would run, as a sysadmin would read them (for --dry-run). */
+	commands: string[];
+};
+/** The check found a state the step must not (or cannot) change: the step fails without applying. */
+export type CheckFail = {
+	state: 'fail';
+	message: string;
+	/** Longer text for everyone (e.g. the uid/gid table); the runner shows each distinct one once. */
+	notice?: string;
+};
+export type CheckResult = CheckOk | CheckChange | CheckFail;
+
+/** What the apply reports when it knows better than "changed" (e.g. rsync found nothing to copy). */
+export type ApplyOutcome = {status?: 'ok' | 'changed'; message?: string; diff?: string};
+
+/** What a check may use: facts of this host (and of the others, for cross-host gates). */
+export type CheckContext = {
+	host: Host;
+	facts: Facts;
+	/** Latest facts of any host of the plan, undefined when that host could not be read. */
+	factsOf(hostName: string): Facts | undefined;
+	/** For read-only probes only (e.g. rsync --dry-run). */
+	transport: Transport;
+	dryRun: boolean;
+	signal: AbortSignal;
+};
+
+export type StepContext = CheckContext & {
+	prompter: Prompter;
+	/** Something the user must see now (a lock countdown, a diff about to be applied). */
+	notice(level: 'info' | 'warn' | 'error', message: string): void;
+	/** Extra lines for the pane and the host log. */
+	output(text: string): void;
+	/** Local time of the run start, `YYYYmmdd-HHMMSS`: backups and moved-aside directories use it. */
+	stamp: string;
+	/** Facts as they are now on the host (read again; steps call this after changing something). */
+	refreshFacts(): Promise<Facts>;
+};
+
+export type Step = {
+	/** Unique within its host, e.g. `nfs-client/fstab`. */
+	id: string;
+	title: string;
+	/** Name of the pack host it runs on. */
+	host: string;
+	/** Must finish ok or changed first, else this step is skipped. */
+	dependsOn?: StepRef[];
+	/** Must finish first, whatever its status (barriers such as the uid/gid gate). */
+	after?: StepRef[];
+	check(context: CheckContext): CheckResult | Promise<CheckResult>;
+	apply(context: StepContext): Promise<ApplyOutcome | void>;
+	/**
+	 * Prove the apply worked. Default (when absent): read the facts again and run
+	 * check, which must now say ok.
+	 */
+	verify?(context: StepContext): Promise<void>;
+};
+
+export type HostPlan = {
+	host: Host;
+	roles: HostRole[];
+	steps: Step[];
+	/** One read-only batched command that reads everything the checks of this host need. */
+	gatherFacts(transport: Transport, signal?: AbortSignal): Promise<Facts>;
+};
+
+export type Plan = {
+	packName: string;
+	hosts: HostPlan[];
+	/** Things worth saying before the run (e.g. "platforms not synced: the master is this machine"). */
+	notes: string[];
+};
+
+/** A command failed: the runner reports the command, its exit code and the tail of its stderr. */
+export class StepFailedError extends Error {
+	override name = 'StepFailedError';
+	readonly command?: string;
+	readonly code?: number;
+	readonly stderrTail?: string;
+
+	constructor(message: string, details: {command?: string; code?: number; stderrTail?: string} = {}) {
+		super(message);
+		this.command = details.command;
+		this.code = details.code;
+		this.stderrTail = details.stderrTail;
+	}
+}
+
+/** The last lines of a command's error output, enough to act on without opening the log. */
+export function tail(text: string, lines = 8, maxChars = 2000): string {
+	const trimmed = text.replace(/\s+$/, '');
+	const kept = trimmed.split('\n').slice(-lines).join('\n');
+	return kept.length > maxChars ? kept.slice(-maxChars) : kept;
+}

@@ -1,0 +1,167 @@
+// The NFS server: the shared directory, a marker file clients read back through
+// their mounts, the exports drop-in, and the live export table.
+
+import type {Host, Pack} from '../../pack/types.js';
+import {commandLine} from '../../shell/quote.js';
+import {unifiedDiff} from '../diff.js';
+import {dropInContent, dropInPath, exportProblems} from '../exports-file.js';
+import type {ResolvedPlanOptions} from '../options.js';
+import {describeSafeEdit, expectedFrom, safeEditCommand} from '../safe-edit.js';
+import type {Step, StepRef} from '../step.js';
+import {runAsRoot} from './run-command.js';
+
+export const EXPORT_STEP = 'nfs-server/export';
+export const MARKER_NAME = '.aegir-pack-marker';
+
+export function exportStepRef(pack: Pack): StepRef {
+	return {host: pack.nfsServer.name, id: EXPORT_STEP};
+}
+
+export function markerPath(exportPath: string): string {
+	return `${exportPath.replace(/\/+$/, '')}/${MARKER_NAME}`;
+}
+
+/**
+ * Stable, so a re-run changes nothing. It names the pack, the server and the
+ * path, so a client that reads it through its mount knows it sees this share
+ * (and not another pack's, or an old server's).
+ */
+export function markerContent(pack: Pack): string {
+	const identity = {pack: pack.name, server: pack.nfsServer.name, address: pack.nfsServer.address, path: pack.exportPath};
+	return `aegir-pack marker ${JSON.stringify(identity)}: NFS clients read this file back to prove the share works.\n`;
+}
+
+export function createDirectoryCommand(path: string, owner: string): string {
+	return commandLine(['install', '-d', '-o', owner, '-g', owner, '-m', '0755', '--', path]);
+}
+
+export function exportDirectoryStep(host: Host, pack: Pack, options: ResolvedPlanOptions): Step {
+	const command = createDirectoryCommand(pack.exportPath, options.aegirUser);
+	return {
+		id: 'nfs-server/directory',
+		title: `shared directory ${pack.exportPath}`,
+		host: host.name,
+		check({facts}) {
+			switch (facts.sharedDir.state) {
+				case 'directory': {
+					return {state: 'ok', message: 'exists'};
+				}
+
+				case 'missing': {
+					return {state: 'change', message: `create ${pack.exportPath} owned by ${options.aegirUser}`, commands: [command]};
+				}
+
+				case 'not-directory': {
+					return {state: 'fail', message: `${pack.exportPath} exists and is not a directory`};
+				}
+
+				case 'unresponsive': {
+					return {state: 'fail', message: `${pack.exportPath} does not answer (a hung mount?)`};
+				}
+			}
+		},
+		async apply(context) {
+			await runAsRoot(context, command, `creating ${pack.exportPath}`);
+		},
+	};
+}
+
+export function markerStep(host: Host, pack: Pack): Step {
+	const target = markerPath(pack.exportPath);
+	const content = markerContent(pack);
+	const edit = (stamp: string, current: string | undefined) => ({target, stamp, expected: expectedFrom(current), backup: false});
+	return {
+		id: 'nfs-server/marker',
+		title: 'marker file for clients',
+		host: host.name,
+		check({facts}) {
+			if (facts.marker.present && facts.marker.content === content) return {state: 'ok', message: 'in place'};
+			return {state: 'change', message: `write ${target}`, commands: [describeSafeEdit(edit('<stamp>', undefined))]};
+		},
+		async apply(context) {
+			const current = context.facts.marker.present ? context.facts.marker.content : undefined;
+			await runAsRoot(context, safeEditCommand(edit(context.stamp, current)), `writing ${target}`, {stdin: content});
+		},
+	};
+}
+
+export function exportsFileStep(host: Host, pack: Pack, options: ResolvedPlanOptions): Step {
+	const target = dropInPath(options.exportsDir, pack.name);
+	const content = dropInContent(pack);
+	const edit = (stamp: string, current: string | undefined) => ({
+		target,
+		stamp,
+		expected: expectedFrom(current),
+		createParent: true,
+	});
+	return {
+		id: 'nfs-server/exports-file',
+		title: `exports drop-in ${target}`,
+		host: host.name,
+		check({facts}) {
+			const dropIn = facts.dropIn;
+			if (dropIn.present && !dropIn.readable) return {state: 'fail', message: `${target} cannot be read`};
+			const before = dropIn.present ? dropIn.content : '';
+			if (dropIn.present && before === content) return {state: 'ok', message: 'as wanted'};
+			return {
+				state: 'change',
+				message: dropIn.present ? `rewrite ${target}` : `create ${target}`,
+				diff: unifiedDiff(before, content, {oldLabel: dropIn.present ? target : '/dev/null', newLabel: `${target} (aegir-pack)`}),
+				commands: [describeSafeEdit(edit('<stamp>', undefined))],
+			};
+		},
+		async apply(context) {
+			const dropIn = context.facts.dropIn;
+			const before = dropIn.present ? dropIn.content : undefined;
+			await runAsRoot(context, safeEditCommand(edit(context.stamp, before)), `writing ${target}`, {stdin: content});
+		},
+	};
+}
+
+/** exportfs -ra, then a reload where an init system runs the NFS server; absent init is fine. */
+export const EXPORT_SCRIPT = `
+exportfs -ra || exit $?
+if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
+	if systemctl is-active --quiet nfs-server; then
+		systemctl reload nfs-server || exit $?
+		echo "aegir-pack: reloaded nfs-server"
+	else
+		echo "aegir-pack: nfs-server was not running: enabling and starting it"
+		systemctl enable --now nfs-server || exit $?
+	fi
+elif [ -x /etc/init.d/nfs-kernel-server ] && /etc/init.d/nfs-kernel-server status >/dev/null 2>&1; then
+	/etc/init.d/nfs-kernel-server reload || exit $?
+	echo "aegir-pack: reloaded nfs-kernel-server"
+else
+	echo "aegir-pack: no init system runs the NFS server here; exportfs -ra applied the exports"
+fi
+`;
+
+export function exportStep(host: Host, pack: Pack): Step {
+	const command = `sh -c ${commandLine([EXPORT_SCRIPT, 'aegir-pack-export'])}`;
+	return {
+		id: EXPORT_STEP,
+		title: 'export active (exportfs -v)',
+		host: host.name,
+		check({facts}) {
+			if (!facts.exports) {
+				return {
+					state: 'change',
+					message: 'exportfs is not installed yet',
+					commands: ['exportfs -ra', 'systemctl reload nfs-server (only where an init system runs it)'],
+				};
+			}
+
+			const problems = exportProblems(facts.exports, pack.exportPath, pack.subnets, pack.exportOptions);
+			if (problems.length === 0) return {state: 'ok', message: `exported to ${pack.subnets.join(', ')}`};
+			return {
+				state: 'change',
+				message: problems.join('; '),
+				commands: ['exportfs -ra', 'systemctl reload nfs-server (only where an init system runs it)'],
+			};
+		},
+		async apply(context) {
+			await runAsRoot(context, command, 'exporting', {timeoutMs: 120_000});
+		},
+	};
+}

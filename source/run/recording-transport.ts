@@ -1,0 +1,84 @@
+// Wraps a host's transport for one run: every command goes to the host log,
+// its output to the screen, and once an interrupt is requested no new command
+// starts (the one running finishes: an atomic edit is never cut in half).
+
+import type {ExecOptions, ExecResult, PushTreeOptions, PushTreeResult, Transport} from '../plan/transport.js';
+import type {HostLog} from './host-log.js';
+
+/** No new command starts after an interrupt; the step that wanted one stops here. */
+export class InterruptedError extends Error {
+	override name = 'InterruptedError';
+
+	constructor(readonly refusedCommand: string) {
+		super(`interrupted: did not start ${refusedCommand}`);
+	}
+}
+
+export type RecordingHooks = {
+	log?: HostLog;
+	/** Output for the screen (not called for quiet reads such as the facts). */
+	onOutput?: (chunk: string) => void;
+	isInterrupted(): boolean;
+};
+
+export class RecordingTransport implements Transport {
+	/** Commands that ran to completion through this wrapper. */
+	completed = 0;
+	readonly hostName: string;
+
+	constructor(
+		readonly inner: Transport,
+		readonly hooks: RecordingHooks,
+		readonly echo = true,
+	) {
+		this.hostName = inner.hostName;
+	}
+
+	/** The same transport, logged but not echoed to the screen. */
+	quiet(): RecordingTransport {
+		const quiet = new RecordingTransport(this.inner, this.hooks, false);
+		return quiet;
+	}
+
+	async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
+		if (this.hooks.isInterrupted()) throw new InterruptedError(command);
+		this.hooks.log?.command(command, {stdinBytes: options.stdin === undefined ? undefined : Buffer.byteLength(options.stdin), sudo: options.sudo});
+		try {
+			const result = await this.inner.exec(command, {...options, onOutput: this.#tee(options.onOutput)});
+			this.hooks.log?.result(result.code, result.durationMs);
+			this.completed++;
+			return result;
+		} catch (error) {
+			this.hooks.log?.note(`command error: ${(error as Error).message}`);
+			throw error;
+		}
+	}
+
+	async pushTree(options: PushTreeOptions): Promise<PushTreeResult> {
+		const what = `rsync ${options.source} -> ${this.hostName}:${options.destination}${options.dryRun ? ' (dry run)' : ''}`;
+		if (this.hooks.isInterrupted()) throw new InterruptedError(what);
+		this.hooks.log?.note(`$ ${what}`);
+		try {
+			const result = await this.inner.pushTree({...options, onOutput: this.#tee(options.onOutput)});
+			this.hooks.log?.note(`  ran: ${result.command}`);
+			this.hooks.log?.result(result.code, result.durationMs);
+			this.completed++;
+			return result;
+		} catch (error) {
+			this.hooks.log?.note(`rsync error: ${(error as Error).message}`);
+			throw error;
+		}
+	}
+
+	async close(): Promise<void> {
+		await this.inner.close();
+	}
+
+	#tee(own?: (chunk: string, stream: 'stdout' | 'stderr') => void) {
+		return (chunk: string, stream: 'stdout' | 'stderr') => {
+			this.hooks.log?.output(chunk, stream);
+			if (this.echo) this.hooks.onOutput?.(chunk);
+			own?.(chunk, stream);
+		};
+	}
+}

@@ -1,0 +1,116 @@
+// Runs a plan: hosts in parallel (each in ./host-runner.ts), cross-host
+// dependencies awaited, a failed host never stopping the others. Everything
+// that happens becomes a RunEvent; every command lands in its host's log.
+
+import {randomBytes} from 'node:crypto';
+import type {Host} from '../pack/types.js';
+import type {Facts} from '../plan/facts.js';
+import {stamp as formatStamp} from '../plan/stamp.js';
+import type {Plan} from '../plan/step.js';
+import type {Transport} from '../plan/transport.js';
+import {EXIT, type RecapRow, type RunEvent, type RunListener} from './events.js';
+import {createRunLogDir} from './host-log.js';
+import {HostRunner, type RunShared} from './host-runner.js';
+import {checkPlanGraph} from './plan-graph.js';
+import type {Prompter} from './prompter.js';
+import {StepResults} from './step-results.js';
+
+export type RunPlanOptions = {
+	/** Open the one connection a host's steps share (the lead wires source/remote/ in). */
+	connect(host: Host): Promise<Transport>;
+	prompter: Prompter;
+	/** Connect and run read-only checks only; report what would change. */
+	dryRun?: boolean;
+	/** Where the per-run directory of host logs goes; no logs when absent. */
+	logDir?: string;
+	/** Interrupt request: each host stops after its current command. */
+	signal?: AbortSignal;
+	/** Hard stop: running commands are closed at once (passed to the transport). */
+	abortSignal?: AbortSignal;
+	onEvent?: RunListener;
+	/** Clock for the run stamp (tests). */
+	now?: () => Date;
+};
+
+export type RunOutcome = {
+	exitCode: number;
+	recap: RecapRow[];
+	/** This run's log directory (inside RunPlanOptions.logDir). */
+	logDir?: string;
+	interrupted: boolean;
+};
+
+export async function runPlan(plan: Plan, options: RunPlanOptions): Promise<RunOutcome> {
+	checkPlanGraph(plan);
+	const dryRun = options.dryRun ?? false;
+	const stamp = formatStamp((options.now ?? (() => new Date()))());
+	const runId = `${stamp}-${randomBytes(2).toString('hex')}`;
+	const logDir = options.logDir === undefined ? undefined : createRunLogDir(options.logDir, runId);
+	const emit = (event: RunEvent) => {
+		try {
+			options.onEvent?.(event);
+		} catch {
+			// A broken listener must not break the run on the hosts.
+		}
+	};
+
+	let interrupted = false;
+	let wake!: (value: 'interrupted') => void;
+	const interruptedPromise = new Promise<'interrupted'>(resolve => {
+		wake = resolve;
+	});
+	const onInterrupt = () => {
+		interrupted = true;
+		wake('interrupted');
+	};
+
+	if (options.signal?.aborted) onInterrupt();
+	else options.signal?.addEventListener('abort', onInterrupt, {once: true});
+
+	const notice = (level: 'info' | 'warn' | 'error', message: string, host?: string) => {
+		emit({type: 'notice', at: Date.now(), host, level, message});
+	};
+
+	const sharedNotices = new Set<string>();
+	const shared: RunShared = {
+		runId,
+		stamp,
+		dryRun,
+		logDir,
+		connect: options.connect,
+		prompter: options.prompter,
+		abortSignal: options.abortSignal ?? new AbortController().signal,
+		emit,
+		notice,
+		sharedNotice(message) {
+			if (sharedNotices.has(message)) return;
+			sharedNotices.add(message);
+			notice('error', message);
+		},
+		results: new StepResults(plan),
+		factsByHost: new Map<string, Facts>(),
+		isInterrupted: () => interrupted,
+		interrupted: interruptedPromise,
+	};
+
+	emit({
+		type: 'run-started',
+		at: Date.now(),
+		dryRun,
+		logDir,
+		hosts: plan.hosts.map(hostPlan => ({
+			name: hostPlan.host.name,
+			address: hostPlan.host.address,
+			roles: hostPlan.roles,
+			stepCount: hostPlan.steps.length,
+		})),
+	});
+	for (const note of plan.notes) notice('info', note);
+
+	const recap = await Promise.all(plan.hosts.map(async hostPlan => new HostRunner(hostPlan, shared).run()));
+	options.signal?.removeEventListener('abort', onInterrupt);
+	const anyProblem = recap.some(row => row.failed > 0 || row.skipped > 0);
+	const exitCode = interrupted ? EXIT.interrupted : anyProblem ? EXIT.failed : EXIT.ok;
+	emit({type: 'run-finished', at: Date.now(), recap, exitCode, logDir, interrupted});
+	return {exitCode, recap, logDir, interrupted};
+}

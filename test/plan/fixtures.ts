@@ -1,0 +1,73 @@
+// Shared test data: a pack, healthy facts, and a step context around any transport.
+
+import type {Facts} from '../../source/plan/facts.js';
+import type {StepContext} from '../../source/plan/step.js';
+import type {Transport} from '../../source/plan/transport.js';
+import type {Prompter} from '../../source/run/prompter.js';
+import {DEFAULT_EXPORT_OPTIONS, DEFAULT_MOUNT_OPTIONS, type Host, type Pack} from '../../source/pack/types.js';
+
+export const host = (name: string, address: string): Host => ({name, address, port: 22, user: 'root'});
+
+export function makePack(overrides: Partial<Pack> = {}): Pack {
+	const master = host('master', '192.0.2.10');
+	return {
+		name: 'pack.example.com',
+		master,
+		slaves: [host('web1', '192.0.2.11'), host('web2', '192.0.2.12')],
+		nfsServer: master,
+		exportPath: '/var/aegir/platforms',
+		subnets: ['192.0.2.0/24'],
+		exportOptions: DEFAULT_EXPORT_OPTIONS,
+		mountOptions: DEFAULT_MOUNT_OPTIONS,
+		...overrides,
+	};
+}
+
+/** A healthy Debian 12 host with aegir 1500:1500 and nothing of the pack done yet. */
+export function makeFacts(overrides: Partial<Facts> = {}): Facts {
+	return {
+		hostname: 'host',
+		uid: 0,
+		os: {id: 'debian', idLike: [], versionId: '12', prettyName: 'Debian GNU/Linux 12 (bookworm)'},
+		commands: ['apt-get', 'dpkg', 'dpkg-query', 'findmnt', 'mount', 'umount', 'install', 'mktemp', 'sha256sum', 'timeout'],
+		packages: {},
+		aegirUser: {name: 'aegir', uid: 1500, gid: 1500, home: '/var/aegir'},
+		aegirGroup: {name: 'aegir', gid: 1500},
+		freeKb: {'/': 10_000_000, '/var': 10_000_000},
+		fstab: {present: true, readable: true, content: '# /etc/fstab\n'},
+		dropIn: {present: false},
+		exports: undefined,
+		mount: undefined,
+		mountProbeAnswered: true,
+		sharedDir: {state: 'missing'},
+		marker: {present: false},
+		...overrides,
+	};
+}
+
+export const refusingPrompter: Prompter = {
+	acceptHostKey: async () => false,
+	sudoPassword: async () => undefined,
+	confirm: async () => false,
+};
+
+export type ContextRecord = {notices: Array<{level: string; message: string}>; output: string[]};
+
+export function makeContext(transport: Transport, facts: Facts, overrides: Partial<StepContext> = {}): StepContext & {record: ContextRecord} {
+	const record: ContextRecord = {notices: [], output: []};
+	return {
+		host: host(transport.hostName, '192.0.2.99'),
+		facts,
+		factsOf: () => facts,
+		transport,
+		dryRun: false,
+		signal: new AbortController().signal,
+		prompter: refusingPrompter,
+		notice: (level, message) => record.notices.push({level, message}),
+		output: text => record.output.push(text),
+		stamp: '20240102-030405',
+		refreshFacts: async () => facts,
+		...overrides,
+		record,
+	};
+}

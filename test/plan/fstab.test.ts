@@ -1,0 +1,103 @@
+import {describe, expect, it} from 'vitest';
+import {editFstab, fstabLine, fstabMountPoint, nfsSource} from '../../source/plan/fstab.js';
+import {DEFAULT_EXPORT_OPTIONS, DEFAULT_MOUNT_OPTIONS, type Pack} from '../../source/pack/types.js';
+
+const host = (name: string, address: string) => ({name, address, port: 22, user: 'root'});
+
+function pack(overrides: Partial<Pack> = {}): Pack {
+	const master = host('master', '192.0.2.10');
+	return {
+		name: 'pack.example.com',
+		master,
+		slaves: [host('web1', '192.0.2.11')],
+		nfsServer: master,
+		exportPath: '/var/aegir/platforms',
+		subnets: ['192.0.2.0/24'],
+		exportOptions: DEFAULT_EXPORT_OPTIONS,
+		mountOptions: DEFAULT_MOUNT_OPTIONS,
+		...overrides,
+	};
+}
+
+const LINE = '192.0.2.10:/var/aegir/platforms /var/aegir/platforms nfs rw,hard,_netdev,nofail 0 0  # aegir-pack: pack.example.com';
+
+describe('fstab line', () => {
+	it('is <server>:<path> <path> nfs <options> 0 0 tagged with the pack', () => {
+		expect(fstabLine(pack())).toBe(LINE);
+	});
+
+	it('puts an IPv6 server in brackets', () => {
+		expect(nfsSource('2001:db8::1', '/var/aegir/platforms')).toBe('[2001:db8::1]:/var/aegir/platforms');
+		expect(fstabLine(pack({nfsServer: host('nfs', '2001:db8::1')}))).toMatch(/^\[2001:db8::1\]:\/var\/aegir\/platforms /);
+	});
+
+	it('never lets a hostile value split the line or start a new one', () => {
+		const line = fstabLine(
+			pack({name: 'evil\n/dev/sda1 / ext4 defaults 0 0', exportPath: '/var/aegir/plat forms\tx', mountOptions: 'rw\nbad'}),
+		);
+		expect(line).not.toContain('\n');
+		expect(line).not.toContain('\t');
+		const fields = line.split('  # ')[0]!.split(' ');
+		expect(fields).toHaveLength(6);
+		expect(fields[1]).toBe('/var/aegir/plat\\040forms\\011x');
+		expect(fstabMountPoint(line)).toBe('/var/aegir/plat forms\tx');
+	});
+});
+
+describe('editing /etc/fstab', () => {
+	const header = '# /etc/fstab: static file system information.\n#\n';
+	const root = 'UUID=1234   /      ext4   errors=remount-ro 0       1\n';
+
+	it('appends the entry, keeping every other line byte for byte', () => {
+		const current = `${header}${root}\n# trailing comment\n`;
+		const result = editFstab(current, '/var/aegir/platforms', LINE);
+		expect(result).toMatchObject({changed: true, action: 'appended'});
+		expect(result.content).toBe(`${current}${LINE}\n`);
+	});
+
+	it('adds the missing final newline before appending', () => {
+		const result = editFstab(`${header}${root.trimEnd()}`, '/var/aegir/platforms', LINE);
+		expect(result.content).toBe(`${header}${root}${LINE}\n`);
+	});
+
+	it('changes nothing when exactly our entry is there', () => {
+		const current = `${header}${root}${LINE}\n`;
+		expect(editFstab(current, '/var/aegir/platforms', LINE)).toEqual({content: current, changed: false, action: 'unchanged', removed: []});
+	});
+
+	it('replaces a different entry for the mount point in place', () => {
+		const old = 'oldnfs:/export/platforms  /var/aegir/platforms/  nfs  defaults  0 0';
+		const current = `${header}${old}\n${root}`;
+		const result = editFstab(current, '/var/aegir/platforms', LINE);
+		expect(result).toMatchObject({changed: true, action: 'replaced', removed: [old]});
+		expect(result.content).toBe(`${header}${LINE}\n${root}`);
+	});
+
+	it('leaves exactly one entry when there were several', () => {
+		const first = 'a:/x /var/aegir/platforms nfs rw 0 0';
+		const second = 'b:/y /var/aegir/platforms nfs rw 0 0';
+		const current = `${first}\n${root}${second}\n${LINE}\n`;
+		const result = editFstab(current, '/var/aegir/platforms', LINE);
+		expect(result.removed).toEqual([first, second, LINE]);
+		expect(result.content).toBe(`${LINE}\n${root}`);
+		expect(result.content.split('\n').filter(line => fstabMountPoint(line) === '/var/aegir/platforms')).toHaveLength(1);
+	});
+
+	it('ignores commented-out entries and other mount points that merely start the same', () => {
+		const current = `#a:/x /var/aegir/platforms nfs rw 0 0\nc:/z /var/aegir/platforms2 nfs rw 0 0\n`;
+		const result = editFstab(current, '/var/aegir/platforms', LINE);
+		expect(result.action).toBe('appended');
+		expect(result.content).toBe(`${current}${LINE}\n`);
+	});
+
+	it('creates the file when there is none', () => {
+		expect(editFstab(undefined, '/var/aegir/platforms', LINE)).toMatchObject({content: `${LINE}\n`, action: 'created'});
+	});
+
+	it('matches a mount point written with octal escapes', () => {
+		const current = 'a:/x /srv/my\\040share nfs rw 0 0\n';
+		const result = editFstab(current, '/srv/my share', 'new line');
+		expect(result.action).toBe('replaced');
+		expect(result.content).toBe('new line\n');
+	});
+});

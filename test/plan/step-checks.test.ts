@@ -1,0 +1,187 @@
+// Each step's check decides from facts alone (no host needed): ok, change
+// (with the commands a dry run shows) or fail (with a message to act on).
+
+import {mkdtempSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {describe, expect, it} from 'vitest';
+import type {Facts} from '../../source/plan/facts.js';
+import {resolvePlanOptions} from '../../source/plan/options.js';
+import {StepFailedError, type CheckContext, type Step} from '../../source/plan/step.js';
+import {hasPackSource, mountPointStep, mountStep} from '../../source/plan/steps/nfs-client.js';
+import {exportStep, markerContent} from '../../source/plan/steps/nfs-server.js';
+import {accessStep, aegirStep, diskStep, systemStep} from '../../source/plan/steps/preflight.js';
+import {syncStep} from '../../source/plan/steps/sync.js';
+import {FakeTransport} from '../run/fake-transport.js';
+import {host, makeContext, makeFacts, makePack} from './fixtures.js';
+
+const pack = makePack();
+const web1 = pack.slaves[0]!;
+const options = resolvePlanOptions();
+const withRsync = {rsync: {status: 'ii', version: '3.2.7', installed: true}};
+const check = async (step: Step, facts: Partial<Facts>, transport = new FakeTransport('web1')) =>
+	step.check(makeContext(transport, makeFacts({packages: withRsync, ...facts})) as CheckContext);
+
+const nfsMount = (source: string) => ({target: pack.exportPath, source, fstype: 'nfs4', options: 'rw'});
+const marker = {present: true as const, readable: true, content: markerContent(pack)};
+
+describe('preflight checks', () => {
+	it('needs root (or sudo to root)', async () => {
+		expect(await check(accessStep(web1), {uid: 0})).toMatchObject({state: 'ok', message: 'logged in as root'});
+		expect(await check(accessStep({...web1, user: 'deploy'}), {uid: 0})).toMatchObject({message: 'logged in as deploy, sudo gives root'});
+		expect(await check(accessStep({...web1, user: 'deploy'}), {uid: 1000})).toMatchObject({
+			state: 'fail',
+			message: 'commands run as uid 1000, not root: log in as root or give deploy sudo rights',
+		});
+	});
+
+	it('accepts Debian and Ubuntu (also by ID_LIKE) and names missing tools', async () => {
+		expect(await check(systemStep(web1), {})).toMatchObject({state: 'ok'});
+		expect(await check(systemStep(web1), {os: {id: 'linuxmint', idLike: ['ubuntu', 'debian'], versionId: '21', prettyName: 'Mint'}})).toMatchObject({state: 'ok'});
+		expect(await check(systemStep(web1), {os: {id: 'rocky', idLike: ['rhel'], versionId: '9', prettyName: 'Rocky Linux 9'}})).toMatchObject({
+			state: 'fail',
+			message: 'this tool manages Debian and Ubuntu hosts only; found Rocky Linux 9',
+		});
+		expect(await check(systemStep(web1), {commands: ['apt-get', 'dpkg']})).toMatchObject({state: 'fail', message: expect.stringContaining('missing commands: dpkg-query, findmnt')});
+	});
+
+	it('wants free space on / and /var', async () => {
+		expect(await check(diskStep(web1, options), {freeKb: {'/': 50 * 1024, '/var': 5 * 1024 * 1024}})).toMatchObject({
+			state: 'fail',
+			message: '/ has 50 MB free; at least 100 MB are needed',
+		});
+		expect(await check(diskStep(web1, options), {})).toMatchObject({state: 'ok'});
+	});
+
+	it('wants the aegir user and group', async () => {
+		expect(await check(aegirStep(web1, options), {})).toMatchObject({state: 'ok', message: 'aegir is uid 1500, gid 1500'});
+		expect(await check(aegirStep(web1, options), {aegirUser: undefined, aegirGroup: undefined})).toMatchObject({
+			state: 'fail',
+			message: expect.stringMatching(/^no aegir user and no aegir group on this host/),
+		});
+	});
+});
+
+describe('NFS client checks', () => {
+	const mount = mountStep(web1, pack);
+	const mountPoint = mountPointStep(web1, pack, options);
+
+	it('mount: ok only when mounted from the server and its marker reads back', async () => {
+		expect(await check(mount, {mount: nfsMount('192.0.2.10:/var/aegir/platforms'), marker})).toMatchObject({state: 'ok'});
+		expect(await check(mount, {mount: nfsMount('192.0.2.10:/var/aegir/platforms/'), marker})).toMatchObject({state: 'ok'});
+		expect(await check(mount, {mount: nfsMount('192.0.2.10:/var/aegir/platforms')})).toMatchObject({
+			state: 'fail',
+			message: expect.stringContaining('the marker file written on master cannot be read through it'),
+		});
+	});
+
+	it('mount: the marker read back is the proof, whatever name the source was mounted by', async () => {
+		expect(await check(mount, {mount: nfsMount('master.example.com:/var/aegir/platforms'), marker})).toMatchObject({state: 'ok'});
+		const bind = {target: pack.exportPath, source: '/dev/vda[/srv/share]', fstype: 'ext4', options: 'rw'};
+		expect(await check(mount, {mount: bind, marker})).toMatchObject({state: 'ok'});
+		expect(await check(mountPoint, {mount: bind, marker})).toMatchObject({state: 'ok'});
+		const otherPack = {present: true as const, readable: true, content: markerContent(makePack({name: 'other.example.com'}))};
+		expect(await check(mount, {mount: nfsMount('old:/platforms'), marker: otherPack})).toMatchObject({state: 'change'});
+	});
+
+	it('mount: mounts when nothing is mounted, remounts a mount from another server', async () => {
+		expect(await check(mount, {})).toMatchObject({state: 'change', commands: ['mount -- /var/aegir/platforms']});
+		expect(await check(mount, {mount: nfsMount('old:/platforms')})).toMatchObject({
+			state: 'change',
+			message: 'remount: mounted from old:/platforms, wanted 192.0.2.10:/var/aegir/platforms',
+			commands: ['umount -- /var/aegir/platforms', 'mount -- /var/aegir/platforms'],
+		});
+	});
+
+	it('never mounts over a local file system, and reports a hung mount', async () => {
+		const disk = {target: pack.exportPath, source: '/dev/sdb1', fstype: 'ext4', options: 'rw'};
+		expect(await check(mount, {mount: disk})).toMatchObject({state: 'fail'});
+		expect(await check(mountPoint, {mount: disk})).toMatchObject({
+			state: 'fail',
+			message: expect.stringContaining('is already a mount point of /dev/sdb1 (ext4): refusing to mount NFS over it'),
+		});
+		expect(await check(mount, {mountProbeAnswered: false})).toMatchObject({state: 'fail', message: expect.stringContaining('does not answer')});
+		expect(await check(mountPoint, {mountProbeAnswered: false})).toMatchObject({state: 'fail'});
+	});
+
+	it('mount point: creates a missing one, accepts an empty one or the pack mount', async () => {
+		expect(await check(mountPoint, {sharedDir: {state: 'missing'}})).toMatchObject({
+			state: 'change',
+			commands: ['install -d -o aegir -g aegir -m 0755 -- /var/aegir/platforms'],
+		});
+		expect(await check(mountPoint, {sharedDir: {state: 'directory', entryCount: 0, sample: []}})).toMatchObject({state: 'ok'});
+		expect(await check(mountPoint, {mount: nfsMount('192.0.2.10:/var/aegir/platforms'), sharedDir: {state: 'directory', entryCount: 9, sample: []}})).toMatchObject({
+			state: 'ok',
+		});
+		expect(await check(mountPoint, {sharedDir: {state: 'not-directory'}})).toMatchObject({state: 'fail'});
+	});
+
+	it('compares IPv6 sources with brackets', async () => {
+		const v6 = makePack({nfsServer: host('nfs', '2001:db8::1')});
+		expect(hasPackSource(nfsMount('[2001:db8::1]:/var/aegir/platforms'), v6)).toBe(true);
+		expect(hasPackSource(nfsMount('2001:db8::1:/var/aegir/platforms'), v6)).toBe(false);
+		const v6Marker = {present: true as const, readable: true, content: markerContent(v6)};
+		expect(await check(mountStep(web1, v6), {mount: nfsMount('[2001:db8::1]:/var/aegir/platforms'), marker: v6Marker})).toMatchObject({state: 'ok'});
+	});
+});
+
+describe('NFS server check', () => {
+	const step = exportStep(pack.master, pack);
+
+	it('exports once exportfs shows every subnet with every option', async () => {
+		expect(await check(step, {exports: undefined})).toMatchObject({state: 'change', message: 'exportfs is not installed yet'});
+		expect(await check(step, {exports: []})).toMatchObject({state: 'change', message: '/var/aegir/platforms is not exported to 192.0.2.0/24'});
+		expect(
+			await check(step, {exports: [{path: '/var/aegir/platforms', client: '192.0.2.0/24', options: ['sync', 'wdelay', 'no_subtree_check', 'rw', 'root_squash']}]}),
+		).toMatchObject({state: 'ok'});
+	});
+});
+
+describe('sync step', () => {
+	const withSource = <T>(body: (dir: string) => Promise<T>) => {
+		const dir = mkdtempSync(join(tmpdir(), 'aegir-pack-sync-'));
+		return body(dir).finally(() => rmSync(dir, {recursive: true, force: true}));
+	};
+
+	it('fails clearly when the local source is missing', async () => {
+		const step = syncStep(web1, {id: 'sync/config', title: 'config', source: '/nonexistent/config', destination: '/var/aegir/config'}, options);
+		expect(await check(step, {})).toEqual({state: 'fail', message: '/nonexistent/config is not a directory on this machine: nothing to sync from'});
+	});
+
+	it('does not probe a host that has no rsync yet (a dry run on a fresh host)', async () =>
+		withSource(async source => {
+			const transport = new FakeTransport('web1');
+			const step = syncStep(web1, {id: 'sync/config', title: 'config', source, destination: '/var/aegir/config'}, options);
+			expect(await check(step, {packages: {}}, transport)).toMatchObject({state: 'change', message: expect.stringContaining('rsync is not installed')});
+			expect(transport.pushes).toEqual([]);
+		}));
+
+	it('checks with an rsync dry run and applies with a real one, owned by aegir', async () =>
+		withSource(async source => {
+			let pending = ['deleting old.conf', 'new.conf'];
+			const transport = new FakeTransport('web1', () => ({}), push => {
+				const changed = pending;
+				if (!push.dryRun) pending = [];
+				return changed;
+			});
+			const step = syncStep(web1, {id: 'sync/config', title: 'config', source, destination: '/var/aegir/config', exclude: ['/x']}, options);
+			expect(await check(step, {}, transport)).toMatchObject({state: 'change', message: '2 path(s) to update: deleting old.conf, new.conf'});
+			expect(await step.apply(makeContext(transport, makeFacts({packages: withRsync})))).toEqual({message: '2 path(s) updated: deleting old.conf, new.conf'});
+			expect(await check(step, {}, transport)).toMatchObject({state: 'ok', message: 'already in sync'});
+			expect(transport.pushes.map(push => [push.source, push.destination, push.chown, push.dryRun, push.exclude])).toEqual([
+				[`${source}/`, '/var/aegir/config', 'aegir:aegir', true, ['/x']],
+				[`${source}/`, '/var/aegir/config', 'aegir:aegir', false, ['/x']],
+				[`${source}/`, '/var/aegir/config', 'aegir:aegir', true, ['/x']],
+			]);
+		}));
+
+	it('turns an rsync failure into a step failure with its stderr', async () =>
+		withSource(async source => {
+			const transport = new FakeTransport('web1');
+			transport.pushTree = async push => ({command: 'rsync …', code: 12, stdout: '', stderr: 'rsync: connection unexpectedly closed\n', durationMs: 1, changed: []});
+			const step = syncStep(web1, {id: 'sync/config', title: 'config', source, destination: '/d'}, options);
+			await expect(step.check(makeContext(transport, makeFacts({packages: withRsync})))).rejects.toSatisfy(
+				(error: unknown) => error instanceof StepFailedError && error.code === 12 && error.stderrTail === 'rsync: connection unexpectedly closed',
+			);
+		}));
+});
