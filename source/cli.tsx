@@ -18,7 +18,9 @@ async function main(): Promise<number> {
 		return EXIT.badInput;
 	}
 
-	const store = new LazyStore(flags.storeDir ?? defaultStoreDir(process.env));
+	const storeDir = flags.storeDir ?? defaultStoreDir(process.env);
+	const store = new LazyStore(storeDir);
+	const interactive = isInteractive(process);
 	let inputs;
 	try {
 		inputs = loadWizardInputs(store, sshConfigFile(flags));
@@ -28,7 +30,7 @@ async function main(): Promise<number> {
 	}
 
 	let outcome: WizardOutcome;
-	if (!isInteractive(process)) {
+	if (!interactive) {
 		outcome = runPlainWizard(flags, inputs, store, {out, err});
 	} else if (flags.yes && flags.name !== undefined && flags.master !== undefined) {
 		// Every answer given and accepted: no screen to show, print the review as without a terminal.
@@ -52,7 +54,7 @@ async function main(): Promise<number> {
 			err('Cancelled: nothing saved.\n');
 			return EXIT.interrupted;
 		case 'saved':
-			return afterWizard(outcome.pack, {flags, storePath: store.path, out});
+			return afterWizard(outcome.pack, {flags, storePath: store.path, storeDir, interactive, out});
 	}
 }
 

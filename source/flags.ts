@@ -10,8 +10,16 @@ export type CliFlags = WizardFlags & {
 	sshConfig?: string;
 	/** known_hosts file for the apply stage (passed through). */
 	knownHosts?: string;
-	/** Show what would change, change nothing (passed through). */
+	/** Show what would change, change nothing. */
 	dryRun: boolean;
+	/** Trust (and record) host keys seen for the first time, without asking. */
+	acceptNewHostKeys: boolean;
+	/** Move files already in an NFS mount point aside without asking. */
+	moveAside: boolean;
+	/** Local web server config dir synced to every web head (default /var/aegir/config). */
+	configDir?: string;
+	/** Local platform and site code synced to the master (default /var/aegir/platforms). */
+	platformsDir?: string;
 };
 
 export const HELP = `
@@ -37,9 +45,20 @@ export const HELP = `
 	  --store-dir <dir>        where packs and hosts are saved ($AEGIR_PACK_HOME)
 	  --ssh-config <file>      hosts to offer ($AEGIR_PACK_SSH_CONFIG,
 	                           default ~/.ssh/config)
-	  --known-hosts <file>     SSH known_hosts for the apply stage
+	  --known-hosts <file>     SSH known_hosts to check host keys against
+	                           (default ~/.ssh/known_hosts)
+	  --config-dir <dir>       web server config to sync to every web head
+	                           (default /var/aegir/config)
+	  --platforms-dir <dir>    platform and site code to sync to the master
+	                           (default /var/aegir/platforms)
 
-	  --dry-run                show what would change, change nothing
+	Applying
+	  --dry-run                connect, show every command and file diff,
+	                           change nothing
+	  --accept-new-host-keys   trust host keys seen for the first time
+	                           (without a terminal they are refused)
+	  --move-aside             move files already in a mount point aside
+	                           (without a terminal the run fails instead)
 
 	Without a terminal (or with CI set) nothing is asked: give every answer
 	as a flag and --yes, or it exits 2 naming the missing flag.
@@ -67,6 +86,10 @@ export function parseCliFlags(argv: readonly string[] = process.argv.slice(2)): 
 			sshConfig: {type: 'string'},
 			knownHosts: {type: 'string'},
 			dryRun: {type: 'boolean', default: false},
+			acceptNewHostKeys: {type: 'boolean', default: false},
+			moveAside: {type: 'boolean', default: false},
+			configDir: {type: 'string'},
+			platformsDir: {type: 'string'},
 		},
 	});
 	const {flags} = cli;
@@ -83,6 +106,10 @@ export function parseCliFlags(argv: readonly string[] = process.argv.slice(2)): 
 		sshConfig: flags.sshConfig,
 		knownHosts: flags.knownHosts,
 		dryRun: flags.dryRun,
+		acceptNewHostKeys: flags.acceptNewHostKeys,
+		moveAside: flags.moveAside,
+		configDir: flags.configDir,
+		platformsDir: flags.platformsDir,
 		unexpected: cli.input,
 	};
 }

@@ -4,7 +4,7 @@
 
 import {statSync} from 'node:fs';
 import type {Host} from '../../pack/types.js';
-import type {ResolvedPlanOptions} from '../options.js';
+import {DEFAULT_CONFIG_DIR, type ResolvedPlanOptions} from '../options.js';
 import {StepFailedError, tail, type Step} from '../step.js';
 import type {PushTreeOptions} from '../transport.js';
 import {MARKER_NAME} from './nfs-server.js';
@@ -79,10 +79,11 @@ export function syncStep(host: Host, spec: SyncSpec, options: ResolvedPlanOption
 	};
 }
 
+/** The local config dir may live anywhere; on the web heads it is always where Aegir expects it. */
 export function configSyncStep(host: Host, options: ResolvedPlanOptions): Step {
 	return syncStep(
 		host,
-		{id: 'sync/config', title: `web server config ${options.configDir}`, source: options.configDir, destination: options.configDir},
+		{id: 'sync/config', title: `web server config ${DEFAULT_CONFIG_DIR}`, source: options.configDir, destination: DEFAULT_CONFIG_DIR},
 		options,
 	);
 }

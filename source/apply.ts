@@ -1,0 +1,112 @@
+// The composition root of a run: plan the pack, connect with the real SSH layer,
+// and show the events on the Ink run screen (terminal) or as plain lines (no
+// terminal). Neither the planner nor the screens know about each other.
+import {join} from 'node:path';
+import process from 'node:process';
+import type {Pack} from './pack/types.js';
+import {packHosts} from './pack/types.js';
+import type {PlanOptions} from './plan/options.js';
+import {sshConnector} from './remote/connect.js';
+import {NonInteractivePrompter} from './report/non-interactive-prompter.js';
+import {PlainReporter} from './report/plain-reporter.js';
+import {applyPack} from './run/apply-pack.js';
+import {EXIT, type RunEvent, type RunListener} from './run/events.js';
+import {localHostNames} from './run/local-host.js';
+import type {Prompter} from './run/prompter.js';
+import {InkPrompter} from './ui/run/ink-prompter.js';
+import {renderRun} from './ui/run/render-run.js';
+
+export type ApplyFlags = {
+	dryRun: boolean;
+	knownHosts?: string;
+	acceptNewHostKeys: boolean;
+	moveAside: boolean;
+	configDir?: string;
+	platformsDir?: string;
+	sshConfig?: string;
+};
+
+export type ApplyContext = {
+	flags: ApplyFlags;
+	/** The store directory: run logs go to `<storeDir>/logs`. */
+	storeDir: string;
+	interactive: boolean;
+};
+
+/** Runs the pack's plan on its hosts; resolves with the process exit code. */
+export async function applyPackToHosts(pack: Pack, context: ApplyContext): Promise<number> {
+	const {flags} = context;
+	const listeners = new Set<RunListener>();
+	const broadcast = (event: RunEvent) => {
+		for (const listener of listeners) listener(event);
+	};
+
+	const interrupt = new AbortController();
+	const hardStop = new AbortController();
+	let prompter: Prompter;
+	let view: ReturnType<typeof renderRun> | undefined;
+	let onSigint: (() => void) | undefined;
+
+	if (context.interactive) {
+		const inkPrompter = new InkPrompter();
+		prompter = inkPrompter;
+		view = renderRun({
+			subscribe(listener) {
+				listeners.add(listener);
+				return () => listeners.delete(listener);
+			},
+			onInterrupt: () => interrupt.abort(),
+			prompter: inkPrompter,
+		});
+	} else {
+		const reporter = new PlainReporter({out: process.stdout});
+		listeners.add(reporter.listener);
+		prompter = new NonInteractivePrompter({
+			acceptNewHostKeys: flags.acceptNewHostKeys,
+			confirm: flags.moveAside,
+			say: (host, message) => reporter.say(host, message),
+		});
+		// First Ctrl-C: finish the current command on each host, then stop. Second: stop now.
+		onSigint = () => {
+			if (interrupt.signal.aborted) hardStop.abort();
+			else {
+				process.stderr.write('Interrupted: each host stops after its current command (Ctrl-C again to stop now).\n');
+				interrupt.abort();
+			}
+		};
+		process.on('SIGINT', onSigint);
+	}
+
+	const planOptions: PlanOptions = {
+		localHostNames: localHostNames(packHosts(pack)),
+		moveAside: flags.moveAside,
+		...(flags.configDir === undefined ? {} : {configDir: flags.configDir}),
+		...(flags.platformsDir === undefined ? {} : {platformsDir: flags.platformsDir}),
+	};
+	const connect = sshConnector({
+		prompter,
+		acceptNewHostKeys: flags.acceptNewHostKeys,
+		...(flags.knownHosts === undefined ? {} : {knownHostsFiles: [flags.knownHosts]}),
+		...(flags.sshConfig === undefined ? {} : {sshConfigFile: flags.sshConfig}),
+	});
+
+	try {
+		const outcome = await applyPack(pack, planOptions, {
+			connect,
+			prompter,
+			dryRun: flags.dryRun,
+			logDir: join(context.storeDir, 'logs'),
+			signal: interrupt.signal,
+			abortSignal: hardStop.signal,
+			onEvent: broadcast,
+		});
+		if (view) await view.waitUntilExit();
+		return outcome.exitCode;
+	} catch (error) {
+		view?.unmount();
+		process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+		return EXIT.failed;
+	} finally {
+		if (onSigint) process.off('SIGINT', onSigint);
+	}
+}
