@@ -6,7 +6,7 @@
 import {spawn} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import {down, labSupport, openLab, up} from './lab.mjs';
+import {down, labSupport, up} from './lab.mjs';
 import {REPO_DIR} from './lib/config.mjs';
 import {run} from './lib/run.mjs';
 
@@ -33,7 +33,7 @@ async function main() {
 	// A fresh lab every time: what an earlier demo (or test) did to the hosts is gone.
 	await down({log, quiet: true});
 	const state = await up({names: ['master', 'web1', 'web2'], log});
-	await seedMaster(state);
+	const aegir = seedAegirServer(state.dir);
 
 	const {identityFile, sshConfigFile, knownHostsFile} = state;
 	const storeDir = path.join(state.dir, 'store');
@@ -48,7 +48,11 @@ ${state.hosts.map(host => `    ${host.name.padEnd(8)} ${host.address}`).join('\n
   Starting the wizard…
 
 `);
-	const wizard = spawn(process.execPath, [cli, '--store-dir', storeDir, '--ssh-config', sshConfigFile, '--known-hosts', knownHostsFile], {
+	const wizard = spawn(process.execPath, [
+		cli,
+		...['--store-dir', storeDir, '--ssh-config', sshConfigFile, '--known-hosts', knownHostsFile],
+		...['--config-dir', aegir.configDir, '--platforms-dir', aegir.platformsDir],
+	], {
 		stdio: 'inherit',
 		cwd: REPO_DIR,
 	});
@@ -57,16 +61,19 @@ ${state.hosts.map(host => `    ${host.name.padEnd(8)} ${host.address}`).join('\n
 	return code;
 }
 
-/** An Aegir master has platforms: give it one, owned by aegir, so there is code to share. */
-async function seedMaster(state) {
-	const lab = openLab({dir: state.dir});
-	const result = await lab.exec(
-		'master',
-		`mkdir -p /var/aegir/platforms/drupal-10/web/sites/default &&
-		printf '<?php\\n// Drupal 10 platform (aegir-pack lab demo)\\n' > /var/aegir/platforms/drupal-10/web/index.php &&
-		chown -R aegir:aegir /var/aegir/platforms`,
-	);
-	if (result.code !== 0) log(`could not seed the master's platforms: ${result.stderr.trim()}`);
+/**
+ * This machine plays the Aegir server: it holds the web server config and the
+ * platform code that aegir-pack rsyncs to the pack (config to every web head,
+ * code to the master, which shares it over NFS).
+ */
+function seedAegirServer(dir) {
+	const root = path.join(dir, 'aegir');
+	const platform = path.join(root, 'platforms', 'drupal-10', 'web');
+	fs.mkdirSync(path.join(platform, 'sites', 'default'), {recursive: true});
+	fs.writeFileSync(path.join(platform, 'index.php'), '<?php\n// Drupal 10 platform (aegir-pack lab demo)\n');
+	fs.mkdirSync(path.join(root, 'config', 'server_master'), {recursive: true});
+	fs.writeFileSync(path.join(root, 'config', 'nginx.conf'), '# Aegir web server config (aegir-pack lab demo)\n');
+	return {configDir: path.join(root, 'config'), platformsDir: path.join(root, 'platforms')};
 }
 
 main().then(
