@@ -2,6 +2,7 @@
 import {applyPackToHosts} from './apply.js';
 import {sshConfigFile, type CliFlags} from './flags.js';
 import type {Pack} from './pack/types.js';
+import {EXIT} from './run/events.js';
 
 export type AfterWizardContext = {
 	flags: CliFlags;
@@ -17,6 +18,7 @@ export type AfterWizardContext = {
 /** Runs after the review is accepted; returns the process exit code. */
 export async function afterWizard(pack: Pack, context: AfterWizardContext): Promise<number> {
 	context.out(`Pack ${pack.name} saved to ${context.storePath}.\n`);
+	if (context.flags.saveOnly) return EXIT.ok;
 	return applyPackToHosts(pack, {
 		flags: {...context.flags, sshConfig: sshConfigFile(context.flags)},
 		storeDir: context.storeDir,

@@ -12,6 +12,8 @@ export type CliFlags = WizardFlags & {
 	knownHosts?: string;
 	/** Show what would change, change nothing. */
 	dryRun: boolean;
+	/** Save the confirmed pack and stop: no host is contacted. */
+	saveOnly: boolean;
 	/** Trust (and record) host keys seen for the first time, without asking. */
 	acceptNewHostKeys: boolean;
 	/** Move files already in an NFS mount point aside without asking. */
@@ -53,6 +55,7 @@ export const HELP = `
 	                           (default /var/aegir/platforms)
 
 	Applying
+	  --save-only              save the pack and stop; no host is contacted
 	  --dry-run                connect, show every command and file diff,
 	                           change nothing
 	  --accept-new-host-keys   trust host keys seen for the first time
@@ -86,6 +89,7 @@ export function parseCliFlags(argv: readonly string[] = process.argv.slice(2)): 
 			sshConfig: {type: 'string'},
 			knownHosts: {type: 'string'},
 			dryRun: {type: 'boolean', default: false},
+			saveOnly: {type: 'boolean', default: false},
 			acceptNewHostKeys: {type: 'boolean', default: false},
 			moveAside: {type: 'boolean', default: false},
 			configDir: {type: 'string'},
@@ -106,6 +110,7 @@ export function parseCliFlags(argv: readonly string[] = process.argv.slice(2)): 
 		sshConfig: flags.sshConfig,
 		knownHosts: flags.knownHosts,
 		dryRun: flags.dryRun,
+		saveOnly: flags.saveOnly,
 		acceptNewHostKeys: flags.acceptNewHostKeys,
 		moveAside: flags.moveAside,
 		configDir: flags.configDir,

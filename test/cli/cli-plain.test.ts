@@ -36,13 +36,13 @@ describe('the built CLI without a terminal', () => {
 	});
 
 	test('a bad flag value exits 2 naming the flag and the value', async () => {
-		const result = await runCli([...base(), ...allFlags, '--subnet', '10.1', '--yes']);
+		const result = await runCli([...base(), ...allFlags, '--subnet', '10.1', '--yes', '--save-only']);
 		expect(result.code).toBe(2);
 		expect(result.stderr).toMatch(/^--subnet 10\.1: /m);
 	});
 
 	test('every flag and --yes prints the review plain, saves the pack and exits 0', async () => {
-		const result = await runCli([...base(), ...allFlags, '--yes']);
+		const result = await runCli([...base(), ...allFlags, '--yes', '--save-only']);
 		expect(result.stderr).toBe('');
 		expect(result.code).toBe(0);
 		expect(result.stdout).toContain('Pack pack.example.com (Aegir context server_packexamplecom)');
@@ -81,7 +81,7 @@ describe('the built CLI without a terminal', () => {
 		const args = base();
 		writeFileSync(space.sshConfig, 'Host web1\n  HostName 192.0.2.11\nHost web2\n  HostName 192.0.2.12\n');
 		const result = await runCli(
-			[...args, '--name', 'pack.example.com', '--master', 'web1', '--slave', 'web2', '--yes'],
+			[...args, '--name', 'pack.example.com', '--master', 'web1', '--slave', 'web2', '--yes', '--save-only'],
 			cliEnv({CI: 'true'}),
 		);
 		expect(result.stderr).toBe('');
@@ -93,7 +93,7 @@ describe('the built CLI without a terminal', () => {
 		base();
 		writeFileSync(space.sshConfig, 'Host web1\n  HostName 192.0.2.11\n');
 		const result = await runCli(
-			['--name', 'solo.example.com', '--master', 'web1', '--yes'],
+			['--name', 'solo.example.com', '--master', 'web1', '--yes', '--save-only'],
 			cliEnv({AEGIR_PACK_HOME: space.storeDir, AEGIR_PACK_SSH_CONFIG: space.sshConfig}),
 		);
 		expect(result.stderr).toBe('');
@@ -112,9 +112,9 @@ describe('the built CLI without a terminal', () => {
 	test('a corrupted store is reported and left untouched (exit 1)', async () => {
 		const args = base();
 		const file = join(space.storeDir, 'config.json');
-		await runCli([...args, ...allFlags, '--yes']);
+		await runCli([...args, ...allFlags, '--yes', '--save-only']);
 		writeFileSync(file, '{"schemaVersion": 1, "hosts": [');
-		const result = await runCli([...args, ...allFlags, '--yes']);
+		const result = await runCli([...args, ...allFlags, '--yes', '--save-only']);
 		expect(result.code).toBe(1);
 		expect(result.stderr).toContain(file);
 		expect(readFileSync(file, 'utf8')).toBe('{"schemaVersion": 1, "hosts": [');

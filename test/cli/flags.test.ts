@@ -16,6 +16,11 @@ describe('command-line flags', () => {
 			'--ssh-config', '/tmp/ssh_config',
 			'--known-hosts', '/tmp/known_hosts',
 			'--dry-run',
+			'--save-only',
+			'--accept-new-host-keys',
+			'--move-aside',
+			'--config-dir', '/srv/aegir/config',
+			'--platforms-dir', '/srv/aegir/platforms',
 		]);
 		expect(flags).toEqual({
 			name: 'pack.example.com',
@@ -30,12 +35,17 @@ describe('command-line flags', () => {
 			sshConfig: '/tmp/ssh_config',
 			knownHosts: '/tmp/known_hosts',
 			dryRun: true,
+			saveOnly: true,
+			acceptNewHostKeys: true,
+			moveAside: true,
+			configDir: '/srv/aegir/config',
+			platformsDir: '/srv/aegir/platforms',
 			unexpected: [],
 		});
 	});
 
 	test('no flags: nothing answered, repeatables empty, booleans false', () => {
-		expect(parseCliFlags([])).toMatchObject({name: undefined, slave: [], subnet: [], host: [], yes: false, dryRun: false});
+		expect(parseCliFlags([])).toMatchObject({name: undefined, slave: [], subnet: [], host: [], yes: false, dryRun: false, saveOnly: false, acceptNewHostKeys: false, moveAside: false});
 	});
 
 	test('stray arguments are reported, not taken as answers', () => {
