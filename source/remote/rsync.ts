@@ -5,7 +5,7 @@
 
 import {spawn} from 'node:child_process';
 import {resolve as resolvePath} from 'node:path';
-import {StringDecoder} from 'node:string_decoder';
+import {OutputCollector} from './output-collector.js';
 import type {PushTreeOptions, PushTreeResult} from '../plan/transport.js';
 import {commandLine} from '../shell/quote.js';
 
@@ -188,23 +188,14 @@ export function runRsync(target: RsyncTarget, options: PushTreeOptions): Promise
 	else if (target.agentSocket !== undefined) env['SSH_AUTH_SOCK'] = target.agentSocket;
 
 	return new Promise(resolve => {
-		let stdout = '';
-		let stderr = '';
+		const output = new OutputCollector(options.onOutput);
 		let settled = false;
-		const decoders = {stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8')};
-		const take = (stream: 'stdout' | 'stderr', text: string) => {
-			if (text === '') return;
-			if (stream === 'stdout') stdout += text;
-			else stderr += text;
-			options.onOutput?.(text, stream);
-		};
 		const finish = (code: number, note?: string) => {
 			if (settled) return;
 			settled = true;
-			take('stdout', decoders.stdout.end());
-			take('stderr', decoders.stderr.end());
-			const hint = note ?? rsyncHint(target, code, stderr);
-			if (hint) take('stderr', `${stderr === '' || stderr.endsWith('\n') ? '' : '\n'}aegir-pack: ${hint}\n`);
+			output.end(); // flush first: the hint reads the whole of stderr
+			output.end(note ?? rsyncHint(target, code, output.stderr));
+			const {stdout, stderr} = output;
 			resolve({command, code, stdout, stderr, durationMs: Date.now() - started, changed: code === 0 ? parseItemizedChanges(stdout) : []});
 		};
 
@@ -213,8 +204,8 @@ export function runRsync(target: RsyncTarget, options: PushTreeOptions): Promise
 			return;
 		}
 		const child = spawn('rsync', argv, {stdio: ['ignore', 'pipe', 'pipe'], env, ...(options.signal ? {signal: options.signal} : {})});
-		child.stdout.on('data', (chunk: Buffer) => take('stdout', decoders.stdout.write(chunk)));
-		child.stderr.on('data', (chunk: Buffer) => take('stderr', decoders.stderr.write(chunk)));
+		child.stdout.on('data', (chunk: Buffer) => output.write('stdout', chunk));
+		child.stderr.on('data', (chunk: Buffer) => output.write('stderr', chunk));
 		child.on('error', error => {
 			const code = (error as NodeJS.ErrnoException).code;
 			if (code === 'ENOENT') finish(-1, 'rsync is not installed on this machine (apt-get install rsync).');

@@ -3,7 +3,7 @@
 // whatever happens (exit, timeout, abort, connection lost). No pty, so stderr
 // stays separate and nothing is echoed — the sudo password included.
 
-import {StringDecoder} from 'node:string_decoder';
+import {OutputCollector} from './output-collector.js';
 import type {Client, ClientChannel} from 'ssh2';
 import type {ExecOptions, ExecResult, PushTreeOptions, PushTreeResult, Transport} from '../plan/transport.js';
 import type {Prompter} from '../run/prompter.js';
@@ -152,30 +152,19 @@ export class SshTransport implements Transport {
 		}
 
 		return new Promise(resolve => {
-			let stdout = '';
-			let stderr = '';
+			const output = new OutputCollector(options.onOutput);
 			let exitCode: number | undefined;
 			let channel: ClientChannel | undefined;
 			let settled = false;
 			let timer: NodeJS.Timeout | undefined;
-			const decoders = {stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8')};
-
-			const take = (stream: 'stdout' | 'stderr', text: string) => {
-				if (text === '') return;
-				if (stream === 'stdout') stdout += text;
-				else stderr += text;
-				options.onOutput?.(text, stream);
-			};
 			const finish = (code: number, note?: string) => {
 				if (settled) return;
 				settled = true;
 				clearTimeout(timer);
 				options.signal?.removeEventListener('abort', onAbort);
 				this.running.delete(abandon);
-				take('stdout', decoders.stdout.end());
-				take('stderr', decoders.stderr.end());
-				if (note) take('stderr', `${stderr === '' || stderr.endsWith('\n') ? '' : '\n'}aegir-pack: ${note}\n`);
-				resolve({command, code, stdout, stderr, durationMs: Date.now() - started});
+				output.end(note);
+				resolve({command, code, stdout: output.stdout, stderr: output.stderr, durationMs: Date.now() - started});
 			};
 			/** Stop the remote command and free the channel now; the result is -1. */
 			const stop = (why: string) => {
@@ -216,8 +205,8 @@ export class SshTransport implements Transport {
 						opened.close();
 						return;
 					}
-					opened.on('data', (chunk: Buffer) => take('stdout', decoders.stdout.write(chunk)));
-					opened.stderr.on('data', (chunk: Buffer) => take('stderr', decoders.stderr.write(chunk)));
+					opened.on('data', (chunk: Buffer) => output.write('stdout', chunk));
+					opened.stderr.on('data', (chunk: Buffer) => output.write('stderr', chunk));
 					opened.on('exit', (code: number | null) => {
 						if (typeof code === 'number') exitCode = code;
 					});
