@@ -1,0 +1,113 @@
+#!/usr/bin/env node
+// `npm run bench`: how long and how much CPU aegir-pack takes to apply a pack
+// on the local lab (test/lab/), fresh and as a no-op re-run, piped and in a
+// pty. Prints a table; asserts nothing. Needs root (the lab does).
+// The lab is shared per machine: run it as `flock /tmp/aegir-lab.lock npm run bench`.
+// `--only=fresh-1,noop-8` runs a subset: the labs holding those runs (labels as in the table), each with all its runs.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {down, labSupport, up} from '../test/lab/lab.mjs';
+import {seedAegirServer} from './aegir-tree.mjs';
+import {CLI, GNU_TIME, hostsCpu, measureCli} from './measure.mjs';
+import {explanations, formatTable, machineLines} from './table.mjs';
+
+const log = message => process.stderr.write(`bench: ${message}\n`);
+const webNames = count => ['master', ...Array.from({length: count - 1}, (_, index) => `web${index + 1}`)];
+
+/** Each lab is brought up fresh; its runs follow one another on it. */
+const LABS = [
+	{names: webNames(1), runs: [{label: 'fresh-1', terminal: false}]},
+	{names: webNames(3), runs: [{label: 'fresh-3', terminal: false}]},
+	{names: webNames(8), runs: [{label: 'fresh-8', terminal: false}, {label: 'noop-8', terminal: false}]},
+	{names: webNames(8), runs: [{label: 'fresh-8-tui', terminal: true}, {label: 'noop-8-tui', terminal: true}]},
+];
+
+function onlyLabels(argv) {
+	const flag = argv.find(arg => arg.startsWith('--only='));
+	return flag ? new Set(flag.slice('--only='.length).split(',')) : undefined;
+}
+
+async function main() {
+	const support = labSupport();
+	if (!support.ok) {
+		log(`cannot run the bench here: ${support.reason}`);
+		return 1;
+	}
+	if (!fs.existsSync(CLI)) {
+		log(`${CLI} is missing: npm run build first`);
+		return 1;
+	}
+	const only = onlyLabels(process.argv.slice(2));
+	const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'aegir-bench-'));
+	const aegir = seedAegirServer(path.join(scratch, 'aegir'));
+	log(`scratch dir ${scratch} (${aegir.files} files in the local config and platform trees)`);
+	if (!GNU_TIME) log('no /usr/bin/time: tool CPU comes from the preload (node + children it reaped)');
+
+	const rows = [];
+	let snat;
+	try {
+		for (const [index, lab] of LABS.entries()) {
+			// A lab's runs depend on each other (noop-8 re-runs what fresh-8 applied): select whole labs.
+			if (only && !lab.runs.some(run => only.has(run.label))) continue;
+			const {runs} = lab;
+			log(`fresh lab: ${lab.names.join(', ')}`);
+			await labDown();
+			const state = await up({names: lab.names, log});
+			snat = state.snat;
+			const storeDir = path.join(scratch, `store-${index}`);
+			const args = [
+				...['--store-dir', storeDir, '--ssh-config', state.sshConfigFile, '--known-hosts', state.knownHostsFile],
+				...['--name', 'pack.example.com', '--master', 'master'],
+				...lab.names.slice(1).flatMap(name => ['--slave', name]),
+				...['--subnet', `${state.prefix}.0/24`],
+				...['--config-dir', aegir.configDir, '--platforms-dir', aegir.platformsDir, '--yes'],
+			];
+			for (const run of runs) {
+				log(`${run.label}: running (${run.terminal ? 'in an 80x24 pty' : 'piped, no TTY'})…`);
+				const hostsBefore = hostsCpu(state);
+				const result = await measureCli({args, terminal: run.terminal, scratch, label: run.label});
+				const hostsAfter = hostsCpu(state);
+				const hosts = hostsBefore === undefined || hostsAfter === undefined ? undefined : hostsAfter - hostsBefore;
+				fs.writeFileSync(path.join(scratch, `${run.label}.out`), result.output);
+				if (result.code !== 0) {
+					log(`${run.label}: exit ${result.code}; last output:\n${lastLines(result.output, 25)}`);
+				}
+				log(`${run.label}: exit ${result.code}, ${result.wall.toFixed(2)} s`);
+				rows.push({label: run.label, hosts: lab.names.length, terminal: run.terminal, ...result, hostsCpu: hosts});
+			}
+		}
+	} finally {
+		await labDown().catch(error => log(`lab down failed: ${error.message}`));
+	}
+
+	process.stdout.write(`\n${machineLines({snat, gnuTime: GNU_TIME}).join('\n')}\n\n`);
+	process.stdout.write(`${formatTable(rows)}\n\n${explanations(rows).join('\n')}\n`);
+	log(`outputs of each run kept in ${scratch}`);
+	return rows.every(row => row.code === 0) ? 0 : 1;
+}
+
+/** down, once more after a pause if it left something (an emptied cgroup can stay busy for a moment after its processes are killed). */
+async function labDown() {
+	try {
+		await down({log, quiet: true});
+	} catch (error) {
+		log(`lab down: ${error instanceof Error ? error.message : String(error)}; trying again`);
+		await new Promise(resolve => setTimeout(resolve, 1000));
+		await down({log, quiet: true});
+	}
+}
+
+function lastLines(text, count) {
+	// Terminal output: drop escape sequences so the tail reads as text.
+	const plain = text.replace(/\u001B\[[0-?]*[ -/]*[@-~]|\u001B[()][0-9A-Za-z]|\u001B[=>78]/g, '');
+	return plain.split(/\r?\n/).slice(-count).join('\n');
+}
+
+main().then(
+	code => process.exit(code),
+	error => {
+		log(error instanceof Error ? (error.stack ?? error.message) : String(error));
+		process.exit(1);
+	},
+);
