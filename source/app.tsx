@@ -3,7 +3,6 @@
 // terminal (Ink) or without one (flags only), and report how it ended.
 import {existsSync} from 'node:fs';
 import {join, resolve} from 'node:path';
-import {render} from 'ink';
 import {readSshConfigHosts} from './pack/ssh-config.js';
 import {PackStore} from './pack/store.js';
 import type {Host, Pack} from './pack/types.js';
@@ -11,7 +10,6 @@ import {mergeHosts} from './ui/wizard/known-hosts.js';
 import {plainWizard} from './ui/wizard/plain-wizard.js';
 import {presetFromFlags, type WizardFlags} from './ui/wizard/preset.js';
 import {savePackWithHosts, type PackSink} from './ui/wizard/save.js';
-import {Wizard} from './ui/wizard/wizard.js';
 
 /** The file PackStore keeps in its directory (checked by test/cli/store-file.test.ts). */
 export const STORE_FILE_NAME = 'config.json';
@@ -89,6 +87,8 @@ export function runPlainWizard(flags: WizardFlags, inputs: WizardInputs, store: 
 
 /** With a terminal: the Ink wizard, answering from flags what they answer. */
 export async function runInteractiveWizard(flags: WizardFlags, inputs: WizardInputs, store: PackSink): Promise<WizardOutcome> {
+	// Ink and the screens cost about half a second to load: only a terminal run pays for them.
+	const [{render}, {Wizard}] = await Promise.all([import('ink'), import('./ui/wizard/wizard.js')]);
 	let outcome: WizardOutcome = {kind: 'quit'};
 	const preset = presetFromFlags(flags, inputs.hosts);
 	const instance = render(

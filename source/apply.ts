@@ -13,8 +13,8 @@ import {applyPack} from './run/apply-pack.js';
 import {EXIT, type RunEvent, type RunListener} from './run/events.js';
 import {localHostNames} from './run/local-host.js';
 import type {Prompter} from './run/prompter.js';
-import {InkPrompter} from './ui/run/ink-prompter.js';
-import {renderRun} from './ui/run/render-run.js';
+import type {InkPrompter} from './ui/run/ink-prompter.js';
+import type {RunView} from './ui/run/render-run.js';
 
 export type ApplyFlags = {
 	dryRun: boolean;
@@ -44,11 +44,13 @@ export async function applyPackToHosts(pack: Pack, context: ApplyContext): Promi
 	const interrupt = new AbortController();
 	const hardStop = new AbortController();
 	let prompter: Prompter;
-	let view: ReturnType<typeof renderRun> | undefined;
+	let view: RunView | undefined;
 	let onSigint: (() => void) | undefined;
 
 	if (context.interactive) {
-		const inkPrompter = new InkPrompter();
+		// Loaded only for a terminal: Ink costs about half a second of start-up.
+		const [{InkPrompter}, {renderRun}] = await Promise.all([import('./ui/run/ink-prompter.js'), import('./ui/run/render-run.js')]);
+		const inkPrompter: InkPrompter = new InkPrompter();
 		prompter = inkPrompter;
 		view = renderRun({
 			subscribe(listener) {
