@@ -14,7 +14,7 @@ import {fstabStep, mountPointStep, mountStep} from './steps/nfs-client.js';
 import {configSyncStep, platformsSyncStep} from './steps/sync.js';
 
 /** Packages a host needs: the NFS server's, a client's, and rsync on web nodes that receive a sync. */
-function packagesFor(isServer: boolean, isClient: boolean, receivesSync: boolean): string[] {
+export function packagesFor(isServer: boolean, isClient: boolean, receivesSync: boolean): string[] {
 	const packages: string[] = [];
 	if (isServer) packages.push('nfs-kernel-server');
 	if (isClient) packages.push('nfs-common');
@@ -72,10 +72,9 @@ function notesFor(pack: Pack, options: ResolvedPlanOptions): string[] {
 	return notes;
 }
 
-export function planPack(pack: Pack, planOptions: PlanOptions = {}): Plan {
-	const options = resolvePlanOptions(planOptions);
-	const hosts = packHosts(pack);
-	const factsRequest = {
+/** What every host's facts read: the same for every plan of this pack (apply, add, remove). */
+export function factsRequestFor(pack: Pack, options: ResolvedPlanOptions) {
+	return {
 		user: options.aegirUser,
 		sharedPath: pack.exportPath,
 		fstabPath: options.fstabPath,
@@ -83,6 +82,12 @@ export function planPack(pack: Pack, planOptions: PlanOptions = {}): Plan {
 		markerPath: markerPath(pack.exportPath),
 		packages: ['nfs-kernel-server', 'nfs-common', 'rsync'],
 	};
+}
+
+export function planPack(pack: Pack, planOptions: PlanOptions = {}): Plan {
+	const options = resolvePlanOptions(planOptions);
+	const hosts = packHosts(pack);
+	const factsRequest = factsRequestFor(pack, options);
 	const hostPlans: HostPlan[] = hosts.map(host => ({
 		host,
 		roles: rolesOf(pack, host),

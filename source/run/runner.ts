@@ -38,6 +38,10 @@ export type RunOutcome = {
 	/** This run's log directory (inside RunPlanOptions.logDir). */
 	logDir?: string;
 	interrupted: boolean;
+	/** The run only checked (dry run): nothing was applied. */
+	dryRun?: boolean;
+	/** Latest facts read on each host that could be read (the pack record comes from these). */
+	facts?: Record<string, Facts>;
 };
 
 export async function runPlan(plan: Plan, options: RunPlanOptions): Promise<RunOutcome> {
@@ -112,5 +116,5 @@ export async function runPlan(plan: Plan, options: RunPlanOptions): Promise<RunO
 	const anyProblem = recap.some(row => row.failed > 0 || row.skipped > 0);
 	const exitCode = interrupted ? EXIT.interrupted : anyProblem ? EXIT.failed : EXIT.ok;
 	emit({type: 'run-finished', at: Date.now(), recap, exitCode, logDir, interrupted});
-	return {exitCode, recap, logDir, interrupted};
+	return {exitCode, recap, logDir, interrupted, dryRun, facts: Object.fromEntries(shared.factsByHost)};
 }

@@ -8,7 +8,7 @@ import {unifiedDiff} from '../diff.js';
 import type {Facts, MountFact} from '../facts.js';
 import {editFstab, fstabLine, nfsSource} from '../fstab.js';
 import type {ResolvedPlanOptions} from '../options.js';
-import {FSTAB_VALIDATE, describeSafeEdit, expectedFrom, safeEditCommand} from '../safe-edit.js';
+import {FSTAB_VALIDATE, describeSafeEdit, expectedFrom, safeEditCommand, type SafeEditOptions} from '../safe-edit.js';
 import {StepFailedError, type CheckResult, type Step} from '../step.js';
 import {normalizeMountPath} from '../tab-field.js';
 import {createDirectoryCommand, exportStepRef, markerContent} from './nfs-server.js';
@@ -161,6 +161,20 @@ export function mountPointStep(host: Host, pack: Pack, options: ResolvedPlanOpti
 	};
 }
 
+/**
+ * The one way /etc/fstab is written (adding and removing entries alike): atomic,
+ * backed up, validated by findmnt, aborted if the file changed since it was read.
+ */
+export function fstabEditOptions(target: string, stamp: string, current: string | undefined): SafeEditOptions {
+	return {
+		target,
+		stamp,
+		validate: FSTAB_VALIDATE,
+		validateLabel: 'findmnt --verify --tab-file <temp> (no new errors)',
+		expected: expectedFrom(current),
+	};
+}
+
 export function fstabStep(host: Host, pack: Pack, options: ResolvedPlanOptions): Step {
 	const target = options.fstabPath;
 	const line = fstabLine(pack);
@@ -171,13 +185,7 @@ export function fstabStep(host: Host, pack: Pack, options: ResolvedPlanOptions):
 		return {current, edit, diff};
 	};
 
-	const editOptions = (stamp: string, current: string | undefined) => ({
-		target,
-		stamp,
-		validate: FSTAB_VALIDATE,
-		validateLabel: 'findmnt --verify --tab-file <temp> (no new errors)',
-		expected: expectedFrom(current),
-	});
+	const editOptions = (stamp: string, current: string | undefined) => fstabEditOptions(target, stamp, current);
 	return {
 		id: 'nfs-client/fstab',
 		title: `fstab entry for ${pack.exportPath}`,

@@ -1,0 +1,138 @@
+// Add web heads to a pack that is already serving traffic. Only what must
+// change is planned: the new slaves get preflight, packages, the NFS client
+// steps and the config sync; the NFS server is in the plan only when its export
+// must be widened for a new address; the master and the existing slaves are not
+// in the plan at all, so the runner never connects to them.
+//
+// A new slave given by DNS name cannot be checked against the subnets offline
+// (resolving it here would say what this machine sees, not what the NFS server
+// sees). The subnets are kept as they are, and the mount step is the proof: if
+// the export does not allow the slave, its mount fails and says so.
+
+import {packHosts, type Host, type Pack} from '../pack/types.js';
+import {addressInSubnets, isIpLiteral, parseSubnet} from '../pack/subnets.js';
+import {resolvePlanOptions, type PlanOptions, type ResolvedPlanOptions} from './options.js';
+import {packagesFor} from './planner.js';
+import {RerunInputError} from './reruns/errors.js';
+import {rerunHostPlan, untouchedHosts} from './reruns/host-plan.js';
+import {recordGateStep} from './reruns/record-gate.js';
+import type {HostPlan, Plan, Step, StepRef} from './step.js';
+import {packagesStep} from './steps/packages.js';
+import {accessStep, aegirStep, diskStep, GATE_STEP, systemStep} from './steps/preflight.js';
+import {exportStep, exportStepRef, exportsFileStep} from './steps/nfs-server.js';
+import {fstabStep, mountPointStep, mountStep} from './steps/nfs-client.js';
+import {configSyncStep} from './steps/sync.js';
+
+export type AddSlavePlan = Plan & {
+	/** The pack as it is once the run succeeds: the new slaves appended, subnets widened if needed. */
+	pack: Pack;
+	/** Hosts of the pack the plan never connects to, in pack order ("web1, web2: untouched"). */
+	untouched: string[];
+	/** Subnets added to the export (one /32 or /128 per uncovered new address); absent when none. */
+	widenedSubnets?: string[];
+};
+
+/** Problems with the hosts to add, one sentence each; empty when they can be added. */
+export function addSlaveProblems(pack: Pack, newSlaves: Host[]): string[] {
+	if (newSlaves.length === 0) return ['no host to add'];
+	const problems: string[] = [];
+	const existing = packHosts(pack);
+	const seen = new Set<string>();
+	for (const slave of newSlaves) {
+		const same = existing.find(other => other.name === slave.name);
+		if (same) problems.push(`${slave.name} is already in pack ${pack.name}`);
+		const sameAddress = existing.find(other => other.name !== slave.name && other.address === slave.address);
+		if (sameAddress) problems.push(`${slave.name} has the address of ${sameAddress.name} (${slave.address}), already in pack ${pack.name}`);
+		if (seen.has(slave.name)) problems.push(`${slave.name} is listed twice`);
+		seen.add(slave.name);
+	}
+
+	return problems;
+}
+
+/**
+ * Subnets to add so the export allows every new slave given by IP address:
+ * exactly that address (/32 or /128), so removing the slave can narrow it again.
+ */
+export function subnetsToWiden(subnets: string[], newSlaves: Host[]): string[] {
+	const added: string[] = [];
+	for (const slave of newSlaves) {
+		if (addressInSubnets(slave.address, [...subnets, ...added]) !== false) continue;
+		const single = parseSubnet(slave.address);
+		if ('cidr' in single && !added.includes(single.cidr)) added.push(single.cidr);
+	}
+
+	return added;
+}
+
+function newSlaveSteps(pack: Pack, host: Host, newSlaves: Host[], exportRef: StepRef | undefined, options: ResolvedPlanOptions): Step[] {
+	const receivesSync = !options.localHostNames.includes(host.name);
+	const mount = mountStep(host, pack);
+	const steps: Step[] = [
+		accessStep(host),
+		systemStep(host),
+		diskStep(host, options),
+		aegirStep(host, options),
+		recordGateStep(host, newSlaves, pack.record, options),
+		packagesStep(host, packagesFor(false, true, receivesSync), options),
+		mountPointStep(host, pack, options),
+		fstabStep(host, pack, options),
+		// The server's export step is in the plan only when the export changes; otherwise it already serves.
+		{...mount, dependsOn: exportRef ? [exportRef] : undefined},
+	];
+	if (receivesSync) steps.push(configSyncStep(host, options));
+	return steps;
+}
+
+/** On the NFS server: can we get in, then the drop-in and exportfs -ra. Nothing else. */
+function wideningSteps(pack: Pack, newSlaves: Host[], options: ResolvedPlanOptions): Step[] {
+	const server = pack.nfsServer;
+	// Every new slave must pass the uid/gid gate before the export opens to it.
+	const gates: StepRef[] = newSlaves.map(slave => ({host: slave.name, id: GATE_STEP}));
+	return [accessStep(server), {...exportsFileStep(server, pack, options), dependsOn: gates}, exportStep(server, pack)];
+}
+
+function notesFor(pack: Pack, newSlaves: Host[], untouched: string[], widened: string[], options: ResolvedPlanOptions): string[] {
+	const notes: string[] = [];
+	if (untouched.length > 0) notes.push(`${untouched.join(', ')}: untouched (not connected to)`);
+	if (widened.length > 0) {
+		notes.push(`the export on ${pack.nfsServer.name} is widened to ${widened.join(', ')}: only its exports drop-in changes, then exportfs -ra`);
+	} else {
+		notes.push(`${pack.nfsServer.name}'s export already allows the new slave(s): not connected to`);
+	}
+
+	for (const slave of newSlaves.filter(candidate => !isIpLiteral(candidate.address))) {
+		notes.push(`${slave.name} is given by DNS name (${slave.address}): it cannot be checked against the subnets here; mounting the share proves ${pack.nfsServer.name} allows it`);
+	}
+
+	if (pack.record?.aegirUid === undefined || pack.record.aegirGid === undefined) {
+		notes.push(`no ${options.aegirUser} uid/gid recorded for this pack: the new slave(s) are compared only with each other (re-apply the whole pack to record it)`);
+	}
+
+	for (const name of options.localHostNames) {
+		if (newSlaves.some(slave => slave.name === name)) notes.push(`${name} is this machine: nothing is rsynced to it`);
+	}
+
+	return notes;
+}
+
+export function planAddSlave(pack: Pack, newSlaves: Host[], planOptions: PlanOptions = {}): AddSlavePlan {
+	const problems = addSlaveProblems(pack, newSlaves);
+	if (problems.length > 0) throw new RerunInputError(problems.join('; '));
+	const options = resolvePlanOptions(planOptions);
+	const widened = subnetsToWiden(pack.subnets, newSlaves);
+	const after: Pack = {...pack, slaves: [...pack.slaves, ...newSlaves], subnets: [...pack.subnets, ...widened]};
+	const exportRef = widened.length > 0 ? exportStepRef(after) : undefined;
+
+	const hosts: HostPlan[] = newSlaves.map(slave => rerunHostPlan(after, slave, newSlaveSteps(after, slave, newSlaves, exportRef, options), options));
+	if (widened.length > 0) hosts.push(rerunHostPlan(after, pack.nfsServer, wideningSteps(after, newSlaves, options), options));
+	const untouched = untouchedHosts(pack, hosts);
+	return {
+		packName: pack.name,
+		hosts,
+		notes: notesFor(pack, newSlaves, untouched, widened, options),
+		pack: after,
+		untouched,
+		...(widened.length > 0 ? {widenedSubnets: widened} : {}),
+	};
+}

@@ -1,0 +1,82 @@
+// Removing a slave's managed fstab entry: only lines for the mount point that
+// carry this pack's tag go; everything else stays byte for byte. The write is
+// the planner's own fstab edit (atomic, backed up, validated by findmnt).
+
+import type {Host, Pack} from '../../pack/types.js';
+import {unifiedDiff} from '../diff.js';
+import type {Facts} from '../facts.js';
+import {fstabMountPoint, fstabTag} from '../fstab.js';
+import type {ResolvedPlanOptions} from '../options.js';
+import {describeSafeEdit, safeEditCommand} from '../safe-edit.js';
+import type {Step} from '../step.js';
+import {fstabEditOptions} from '../steps/nfs-client.js';
+import {runAsRoot} from '../steps/run-command.js';
+import {normalizeMountPath} from '../tab-field.js';
+
+export type FstabRemoval = {
+	content: string;
+	removed: string[];
+	/** Entries for the mount point not written by aegir-pack for this pack: left alone. */
+	foreign: string[];
+};
+
+export const FSTAB_REMOVAL_STEP = 'nfs-client/fstab-remove';
+
+/** `current` without this pack's entries for `mountPoint`. */
+export function removeFstabEntries(current: string, mountPoint: string, packName: string): FstabRemoval {
+	const wanted = normalizeMountPath(mountPoint);
+	const tag = fstabTag(packName);
+	const endsWithNewline = current === '' || current.endsWith('\n');
+	const lines = current.split('\n');
+	if (endsWithNewline) lines.pop();
+	const removed: string[] = [];
+	const foreign: string[] = [];
+	const kept = lines.filter(line => {
+		if (fstabMountPoint(line) !== wanted) return true;
+		if (line.trimEnd().endsWith(tag)) {
+			removed.push(line);
+			return false;
+		}
+
+		foreign.push(line);
+		return true;
+	});
+	if (removed.length === 0) return {content: current, removed, foreign};
+	const body = kept.join('\n');
+	return {content: kept.length === 0 ? '' : `${body}${endsWithNewline ? '\n' : ''}`, removed, foreign};
+}
+
+export function fstabRemovalStep(host: Host, pack: Pack, options: ResolvedPlanOptions): Step {
+	const target = options.fstabPath;
+	const plan = (facts: Facts) => {
+		const current = facts.fstab.present ? facts.fstab.content : '';
+		const removal = removeFstabEntries(current, pack.exportPath, pack.name);
+		const diff = unifiedDiff(current, removal.content, {oldLabel: target, newLabel: `${target} (aegir-pack)`});
+		return {current, removal, diff};
+	};
+
+	const leftAlone = (foreign: string[]) =>
+		foreign.length > 0 ? `; left ${foreign.length} entry(ies) for ${pack.exportPath} not written by aegir-pack for ${pack.name}` : '';
+	return {
+		id: FSTAB_REMOVAL_STEP,
+		title: `remove the fstab entry for ${pack.exportPath}`,
+		host: host.name,
+		check({facts}) {
+			if (!facts.fstab.present) return {state: 'ok', message: `no ${target}`};
+			if (!facts.fstab.readable) return {state: 'fail', message: `${target} cannot be read`};
+			const {removal, diff} = plan(facts);
+			if (removal.removed.length === 0) return {state: 'ok', message: `no entry of this pack${leftAlone(removal.foreign)}`};
+			return {
+				state: 'change',
+				message: `remove the entry for ${pack.exportPath}${leftAlone(removal.foreign)}`,
+				diff,
+				commands: [describeSafeEdit(fstabEditOptions(target, '<stamp>', undefined))],
+			};
+		},
+		async apply(context) {
+			const {current, removal, diff} = plan(context.facts);
+			await runAsRoot(context, safeEditCommand(fstabEditOptions(target, context.stamp, current)), `writing ${target}`, {stdin: removal.content});
+			return {message: `entry removed (backup kept)${leftAlone(removal.foreign)}`, diff};
+		},
+	};
+}
