@@ -3,6 +3,7 @@
 // terminal). Neither the planner nor the screens know about each other.
 import {join} from 'node:path';
 import process from 'node:process';
+import {PackStore} from './pack/store.js';
 import type {Pack} from './pack/types.js';
 import {packHosts} from './pack/types.js';
 import type {PlanOptions} from './plan/options.js';
@@ -12,6 +13,7 @@ import {PlainReporter} from './report/plain-reporter.js';
 import {applyPack} from './run/apply-pack.js';
 import {EXIT, type RunEvent, type RunListener} from './run/events.js';
 import {localHostNames} from './run/local-host.js';
+import {packAfterRun} from './run/pack-record.js';
 import type {Prompter} from './run/prompter.js';
 import type {InkPrompter} from './ui/run/ink-prompter.js';
 import type {RunView} from './ui/run/render-run.js';
@@ -87,7 +89,9 @@ export async function applyPackToHosts(pack: Pack, context: ApplyContext): Promi
 	};
 	const connect = sshConnector({
 		prompter,
-		acceptNewHostKeys: flags.acceptNewHostKeys,
+		// Without a terminal the prompter accepts under the flag and says which key it recorded;
+		// letting the connector accept on its own would trust the key without a word in the output.
+		acceptNewHostKeys: context.interactive && flags.acceptNewHostKeys,
 		...(flags.knownHosts === undefined ? {} : {knownHostsFiles: [flags.knownHosts]}),
 		...(flags.sshConfig === undefined ? {} : {sshConfigFile: flags.sshConfig}),
 	});
@@ -103,6 +107,9 @@ export async function applyPackToHosts(pack: Pack, context: ApplyContext): Promi
 			onEvent: broadcast,
 		});
 		if (view) await view.waitUntilExit();
+		// Remember what this run established (aegir uid/gid, when): add-slave checks new hosts against it.
+		const applied = packAfterRun(pack, outcome);
+		if (applied) new PackStore({dir: context.storeDir}).savePack(applied);
 		return outcome.exitCode;
 	} catch (error) {
 		view?.unmount();
