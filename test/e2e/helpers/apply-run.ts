@@ -1,0 +1,148 @@
+// Running `aegir-pack` apply against the lab the way the brief's sysadmin
+// does without a terminal: this machine plays the Aegir server (a small
+// config tree and platforms tree in a temp dir), the lab hosts are the pack.
+import {spawn} from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {CLI_PATH, runCli, type CliResult} from './cli.js';
+import type {Lab} from './lab.js';
+
+export const PACK_NAME = 'pack.example.com';
+export const SHARE = '/var/aegir/platforms';
+export const EXPORTS_DROP_IN = `/etc/exports.d/aegir-pack-${PACK_NAME}.exports`;
+
+export type AegirServer = {dir: string; storeDir: string; configDir: string; platformsDir: string};
+
+/** A fresh local "Aegir server": web server config and one Drupal platform, plus an empty store. */
+export function seedAegirServer(): AegirServer {
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aegir-pack-apply-'));
+	const platform = path.join(dir, 'aegir', 'platforms', 'drupal-10', 'web');
+	fs.mkdirSync(path.join(platform, 'sites', 'default'), {recursive: true});
+	fs.writeFileSync(path.join(platform, 'index.php'), '<?php\n// Drupal 10 platform (aegir-pack e2e)\n');
+	const configDir = path.join(dir, 'aegir', 'config');
+	fs.mkdirSync(path.join(configDir, 'server_master'), {recursive: true});
+	fs.writeFileSync(path.join(configDir, 'nginx.conf'), '# Aegir web server config (aegir-pack e2e)\n');
+	return {dir, storeDir: path.join(dir, 'store'), configDir, platformsDir: path.join(dir, 'aegir', 'platforms')};
+}
+
+export function removeAegirServer(server: AegirServer | undefined): void {
+	if (server) fs.rmSync(server.dir, {recursive: true, force: true});
+}
+
+/** The full non-interactive command line for a master + slaves pack on the lab. */
+export function applyArgs(
+	lab: Lab,
+	server: AegirServer,
+	options: {master?: string; slaves?: string[]; knownHosts?: string; extra?: string[]} = {},
+): string[] {
+	const slaves = options.slaves ?? ['web1', 'web2'];
+	return [
+		...['--store-dir', server.storeDir, '--ssh-config', lab.sshConfigFile, '--known-hosts', options.knownHosts ?? lab.knownHostsFile],
+		...['--name', PACK_NAME, '--master', options.master ?? 'master', ...slaves.flatMap(slave => ['--slave', slave])],
+		...['--subnet', '127.0.1.0/24', '--config-dir', server.configDir, '--platforms-dir', server.platformsDir, '--yes'],
+		...(options.extra ?? []),
+	];
+}
+
+export function runApply(lab: Lab, server: AegirServer, options: Parameters<typeof applyArgs>[2] = {}): Promise<CliResult> {
+	return runCli(applyArgs(lab, server, options), {env: {CI: 'true'}, timeoutMs: 120_000});
+}
+
+export type RecapRow = {ok: number; changed: number; failed: number; skipped: number};
+
+/** The RECAP table of the plain output, by host. Throws when there is none (a crash, not a recap). */
+export function parseRecap(stdout: string): Record<string, RecapRow> {
+	const lines = stdout.split('\n');
+	const start = lines.findIndex(line => /^RECAP\s+ok\s+changed\s+failed\s+skipped/.test(line));
+	if (start < 0) throw new Error(`no RECAP in the output:\n${stdout}`);
+	const rows: Record<string, RecapRow> = {};
+	for (const line of lines.slice(start + 1)) {
+		const match = /^(\S+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s/.exec(line);
+		if (!match) break;
+		const [, host, ok, changed, failed, skipped] = match;
+		rows[host!] = {ok: Number(ok), changed: Number(changed), failed: Number(failed), skipped: Number(skipped)};
+	}
+	return rows;
+}
+
+/** The plain step lines of one host (`web1  6/10 packages …  changed  3.5s  (…)`). */
+export function stepLines(stdout: string, host: string): string[] {
+	return stdout.split('\n').filter(line => new RegExp(`^${host}\\s+\\d+/\\d+ `).test(line));
+}
+
+/** Checksums of the given trees on every given host, to prove a run changed nothing. */
+export async function snapshot(lab: Lab, hosts: string[], dirs: string[] = ['/etc']): Promise<Record<string, Record<string, string>>> {
+	const result: Record<string, Record<string, string>> = {};
+	for (const host of hosts) {
+		for (const dir of dirs) result[`${host}:${dir}`] = await lab.checksumTree(host, dir);
+	}
+	return result;
+}
+
+/** The run's log directory, from the `logs: DIR` line of the plain output. */
+export function logDirOf(stdout: string): string {
+	const match = /^logs: (\S+)$/m.exec(stdout);
+	if (!match) throw new Error(`no "logs:" line in the output:\n${stdout}`);
+	return match[1]!;
+}
+
+export type StreamingRun = {
+	output(): string;
+	/** Resolves when stdout shows `pattern`; rejects if the program exits first or after `timeoutMs`. */
+	waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
+	done: Promise<CliResult>;
+};
+
+/** The CLI without a terminal, its output readable while it runs (to apply a fault mid-run). */
+export function startApply(lab: Lab, server: AegirServer, options: Parameters<typeof applyArgs>[2] = {}): StreamingRun {
+	const child = spawn(process.execPath, [CLI_PATH, ...applyArgs(lab, server, options)], {
+		env: {...process.env, CI: 'true'},
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+	let stdout = '';
+	let stderr = '';
+	let exited = false;
+	child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+	child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+	const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+	const done = new Promise<CliResult>(resolve => {
+		child.on('close', code => {
+			clearTimeout(timer);
+			exited = true;
+			resolve({code: code ?? -1, stdout, stderr});
+		});
+	});
+	return {
+		output: () => stdout,
+		async waitFor(pattern, timeoutMs = 60_000) {
+			const deadline = Date.now() + timeoutMs;
+			while (!pattern.test(stdout)) {
+				if (exited || Date.now() > deadline) {
+					if (pattern.test(stdout)) return;
+					throw new Error(`${exited ? 'the run exited' : 'timed out'} before ${String(pattern)}:\n${stdout}${stderr}`);
+				}
+				await new Promise(resolve => setTimeout(resolve, 10));
+			}
+		},
+		done,
+	};
+}
+
+/**
+ * `lab.down()`, once more after a short pause when the first attempt finds a
+ * host cgroup not yet removable: right after killSshd and a busy run its
+ * killed tasks can still be exiting (cgroup.procs empty, rmdir EBUSY). The
+ * second attempt must leave nothing, or the error stands.
+ */
+export async function downLab(lab: Lab | undefined): Promise<void> {
+	if (!lab) return;
+	try {
+		await lab.down();
+	} catch (error) {
+		if (!/left things behind:\s+cgroup \S+ \(0 processes\)\s*$/.test((error as Error).message)) throw error;
+		process.stderr.write(`[apply e2e] lab down retried once: ${(error as Error).message}\n`);
+		await new Promise(resolve => setTimeout(resolve, 500));
+		await lab.down();
+	}
+}
