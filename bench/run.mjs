@@ -87,15 +87,8 @@ async function main() {
 	return rows.every(row => row.code === 0) ? 0 : 1;
 }
 
-/** down, once more after a pause if it left something (an emptied cgroup can stay busy for a moment after its processes are killed). */
 async function labDown() {
-	try {
-		await down({log, quiet: true});
-	} catch (error) {
-		log(`lab down: ${error instanceof Error ? error.message : String(error)}; trying again`);
-		await new Promise(resolve => setTimeout(resolve, 1000));
-		await down({log, quiet: true});
-	}
+	await down({log, quiet: true});
 }
 
 function lastLines(text, count) {

@@ -129,20 +129,7 @@ export function startApply(lab: Lab, server: AegirServer, options: Parameters<ty
 	};
 }
 
-/**
- * `lab.down()`, once more after a short pause when the first attempt finds a
- * host cgroup not yet removable: right after killSshd and a busy run its
- * killed tasks can still be exiting (cgroup.procs empty, rmdir EBUSY). The
- * second attempt must leave nothing, or the error stands.
- */
+/** Take the lab down; `down` itself fails if anything of the lab is left. */
 export async function downLab(lab: Lab | undefined): Promise<void> {
-	if (!lab) return;
-	try {
-		await lab.down();
-	} catch (error) {
-		if (!/left things behind:\s+cgroup \S+ \(0 processes\)\s*$/.test((error as Error).message)) throw error;
-		process.stderr.write(`[apply e2e] lab down retried once: ${(error as Error).message}\n`);
-		await new Promise(resolve => setTimeout(resolve, 500));
-		await lab.down();
-	}
+	await lab?.down();
 }

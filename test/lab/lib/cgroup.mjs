@@ -59,18 +59,36 @@ export async function removeLabCgroups(cgroup, id) {
 	for (const dir of hostDirs) killCgroup(dir);
 	const deadline = Date.now() + 10_000;
 	for (const dir of hostDirs) {
-		while (cgroupPids(dir).length > 0 && Date.now() < deadline) {
+		// A killed task leaves cgroup.procs before it has finished exiting; until
+		// `populated 0` the kernel refuses rmdir with EBUSY, so wait for both.
+		while ((cgroupPids(dir).length > 0 || isPopulated(dir)) && Date.now() < deadline) {
 			killCgroup(dir);
 			await sleep(20);
 		}
-		// rmdir (not rm -r): cgroupfs removes a cgroup only with rmdir, and only when empty.
+		await removeWhenFree(dir, deadline);
+	}
+	await removeWhenFree(labDir, deadline);
+}
+
+function isPopulated(dir) {
+	try {
+		return /^populated 1$/m.test(fs.readFileSync(path.join(dir, 'cgroup.events'), 'utf8'));
+	} catch {
+		return false;
+	}
+}
+
+/** rmdir (not rm -r): cgroupfs removes a cgroup only with rmdir, and only when empty; EBUSY is retried. */
+async function removeWhenFree(dir, deadline) {
+	for (;;) {
 		try {
 			fs.rmdirSync(dir);
-		} catch {}
+			return;
+		} catch (error) {
+			if (error.code !== 'EBUSY' || Date.now() >= deadline) return;
+			await sleep(20);
+		}
 	}
-	try {
-		fs.rmdirSync(labDir);
-	} catch {}
 }
 
 function killCgroup(dir) {
