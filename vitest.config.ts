@@ -12,6 +12,10 @@ export default defineConfig({
 					include: ['test/**/*.test.{ts,tsx}'],
 					exclude: ['test/e2e/**', 'node_modules/**'],
 					sequence: {groupOrder: 0},
+					// The screens are tested as a terminal shows them. With CI set, Ink (is-in-ci,
+					// read once at import) draws nothing until exit; our CLI never mounts Ink in
+					// CI, so the unit tests run Ink as on a terminal. CLI tests set CI themselves.
+					env: {CI: 'false', CONTINUOUS_INTEGRATION: 'false'},
 				},
 			},
 			{
