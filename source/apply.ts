@@ -25,6 +25,7 @@ export type ApplyFlags = {
 	moveAside: boolean;
 	configDir?: string;
 	platformsDir?: string;
+	lockWait?: number;
 	sshConfig?: string;
 };
 
@@ -86,6 +87,7 @@ export async function applyPackToHosts(pack: Pack, context: ApplyContext): Promi
 		moveAside: flags.moveAside,
 		...(flags.configDir === undefined ? {} : {configDir: flags.configDir}),
 		...(flags.platformsDir === undefined ? {} : {platformsDir: flags.platformsDir}),
+		...(flags.lockWait === undefined ? {} : {lockWaitSeconds: flags.lockWait}),
 	};
 	const connect = sshConnector({
 		prompter,

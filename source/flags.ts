@@ -22,6 +22,8 @@ export type CliFlags = WizardFlags & {
 	configDir?: string;
 	/** Local platform and site code synced to the master (default /var/aegir/platforms). */
 	platformsDir?: string;
+	/** Seconds to wait for another apt/dpkg to release its lock (default 120). */
+	lockWait?: number;
 };
 
 export const HELP = `
@@ -62,6 +64,8 @@ export const HELP = `
 	                           (without a terminal they are refused)
 	  --move-aside             move files already in a mount point aside
 	                           (without a terminal the run fails instead)
+	  --lock-wait <seconds>    wait this long for another apt/dpkg to finish
+	                           (default 120)
 
 	Without a terminal (or with CI set) nothing is asked: give every answer
 	as a flag and --yes, or it exits 2 naming the missing flag.
@@ -94,6 +98,7 @@ export function parseCliFlags(argv: readonly string[] = process.argv.slice(2)): 
 			moveAside: {type: 'boolean', default: false},
 			configDir: {type: 'string'},
 			platformsDir: {type: 'string'},
+			lockWait: {type: 'number'},
 		},
 	});
 	const {flags} = cli;
@@ -115,6 +120,7 @@ export function parseCliFlags(argv: readonly string[] = process.argv.slice(2)): 
 		moveAside: flags.moveAside,
 		configDir: flags.configDir,
 		platformsDir: flags.platformsDir,
+		lockWait: flags.lockWait,
 		unexpected: cli.input,
 	};
 }

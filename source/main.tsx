@@ -16,6 +16,10 @@ async function main(): Promise<number> {
 		err(`Unexpected argument: ${flags.unexpected.join(' ')} (every answer is a --flag; see --help)\n`);
 		return EXIT.badInput;
 	}
+	if (flags.lockWait !== undefined && !(Number.isFinite(flags.lockWait) && flags.lockWait >= 0 && flags.lockWait <= 3600)) {
+		err(`--lock-wait ${String(flags.lockWait)}: give a number of seconds from 0 to 3600\n`);
+		return EXIT.badInput;
+	}
 
 	const storeDir = flags.storeDir ?? defaultStoreDir(process.env);
 	const store = new LazyStore(storeDir);
