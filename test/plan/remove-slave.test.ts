@@ -181,7 +181,7 @@ describe('narrowing the export', () => {
 			message: 'stop exporting /var/aegir/platforms to 198.51.100.7/32 (still exported)',
 		});
 		expect(check(step.check(exported(['192.0.2.0/24'])))).toMatchObject({state: 'ok'});
-		expect(check(step.check(exported([])))).toMatchObject({state: 'change', message: '/var/aegir/platforms is not exported to 192.0.2.0/24'});
+		expect(check(step.check(exported([])))).toMatchObject({state: 'change', message: 're-export: /var/aegir/platforms is not exported to 192.0.2.0/24'});
 	});
 });
 

@@ -129,8 +129,8 @@ describe('NFS server check', () => {
 	const step = exportStep(pack.master, pack);
 
 	it('exports once exportfs shows every subnet with every option', async () => {
-		expect(await check(step, {exports: undefined})).toMatchObject({state: 'change', message: 'exportfs is not installed yet'});
-		expect(await check(step, {exports: []})).toMatchObject({state: 'change', message: '/var/aegir/platforms is not exported to 192.0.2.0/24'});
+		expect(await check(step, {exports: undefined})).toMatchObject({state: 'change', message: 'export /var/aegir/platforms (exportfs is not installed yet)'});
+		expect(await check(step, {exports: []})).toMatchObject({state: 'change', message: 're-export: /var/aegir/platforms is not exported to 192.0.2.0/24'});
 		expect(
 			await check(step, {exports: [{path: '/var/aegir/platforms', client: '192.0.2.0/24', options: ['sync', 'wdelay', 'no_subtree_check', 'rw', 'root_squash']}]}),
 		).toMatchObject({state: 'ok'});
@@ -165,7 +165,7 @@ describe('sync step', () => {
 				return changed;
 			});
 			const step = syncStep(web1, {id: 'sync/config', title: 'config', source, destination: '/var/aegir/config', exclude: ['/x']}, options);
-			expect(await check(step, {}, transport)).toMatchObject({state: 'change', message: '2 path(s) to update: deleting old.conf, new.conf'});
+			expect(await check(step, {}, transport)).toMatchObject({state: 'change', message: 'update 2 path(s): deleting old.conf, new.conf'});
 			expect(await step.apply(makeContext(transport, makeFacts({packages: withRsync})))).toEqual({message: '2 path(s) updated: deleting old.conf, new.conf'});
 			expect(await check(step, {}, transport)).toMatchObject({state: 'ok', message: 'already in sync'});
 			expect(transport.pushes.map(push => [push.source, push.destination, push.chown, push.dryRun, push.exclude])).toEqual([

@@ -139,7 +139,7 @@ describe('a mount point that already holds files', () => {
 	it('is not hidden silently: without an answer the step fails and names --move-aside', async () => {
 		fill();
 		const facts = await factsNow();
-		expect(step().check(makeContext(new LocalShTransport(), facts))).toMatchObject({state: 'change', message: expect.stringContaining('holds 1 entries (drupal-10)')});
+		expect(step().check(makeContext(new LocalShTransport(), facts))).toMatchObject({state: 'change', message: expect.stringContaining('move aside the 1 entries already in')});
 		const error = await step()
 			.apply(makeContext(new LocalShTransport(), facts))
 			.catch((error_: unknown) => error_);

@@ -119,7 +119,7 @@ export function mountPointStep(host: Host, pack: Pack, options: ResolvedPlanOpti
 				const sample = directory.sample.slice(0, 3).map(printable).join(', ');
 				return {
 					state: 'change',
-					message: `${path} holds ${directory.entryCount} entries (${sample}${directory.entryCount > 3 ? ', …' : ''}): move them aside to ${movedAsidePath(path, '<stamp>')} (${options.moveAside ? '--move-aside: without asking' : 'asks first; without a terminal only with --move-aside'})`,
+					message: `move aside the ${directory.entryCount} entries already in ${path} (${sample}${directory.entryCount > 3 ? ', …' : ''}) to ${movedAsidePath(path, '<stamp>')} (${options.moveAside ? '--move-aside: without asking' : 'asks first; without a terminal only with --move-aside'})`,
 					commands: [`mv -T -- ${commandLine([path, movedAsidePath(path, '<stamp>')])}`, create],
 				};
 			}

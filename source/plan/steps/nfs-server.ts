@@ -147,7 +147,7 @@ export function exportStep(host: Host, pack: Pack): Step {
 			if (!facts.exports) {
 				return {
 					state: 'change',
-					message: 'exportfs is not installed yet',
+					message: `export ${pack.exportPath} (exportfs is not installed yet)`,
 					commands: ['exportfs -ra', 'systemctl reload nfs-server (only where an init system runs it)'],
 				};
 			}
@@ -156,7 +156,7 @@ export function exportStep(host: Host, pack: Pack): Step {
 			if (problems.length === 0) return {state: 'ok', message: `exported to ${pack.subnets.join(', ')}`};
 			return {
 				state: 'change',
-				message: problems.join('; '),
+				message: `re-export: ${problems.join('; ')}`,
 				commands: ['exportfs -ra', 'systemctl reload nfs-server (only where an init system runs it)'],
 			};
 		},

@@ -66,7 +66,7 @@ export function syncStep(host: Host, spec: SyncSpec, options: ResolvedPlanOption
 			if (result.changed.length === 0) return {state: 'ok', message: 'already in sync'};
 			return {
 				state: 'change',
-				message: `${result.changed.length} path(s) to update: ${shortList(result.changed)}`,
+				message: `update ${result.changed.length} path(s): ${shortList(result.changed)}`,
 				commands: [described],
 			};
 		},
