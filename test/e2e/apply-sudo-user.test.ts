@@ -1,0 +1,55 @@
+// Logging in as a sudo user instead of root, with the key in the user's
+// ssh-agent (ssh2 does not read SSH_AUTH_SOCK by itself: the tool passes it).
+// Every step runs through sudo; rsync runs as `sudo rsync` on the host.
+import {execFileSync} from 'node:child_process';
+import {afterAll, beforeAll, describe, expect, test} from 'vitest';
+import {downLab, parseRecap, PACK_NAME, removeAegirServer, seedAegirServer, SHARE, type AegirServer} from './helpers/apply-run.js';
+import {runCli} from './helpers/cli.js';
+import {canRunLab, startLab, type Lab} from './helpers/lab.js';
+
+describe.skipIf(!canRunLab.ok)('apply as the NOPASSWD sudo user admin, key from ssh-agent', () => {
+	let lab: Lab;
+	let server: AegirServer;
+	let agent: {socket: string; pid: string} | undefined;
+
+	beforeAll(async () => {
+		lab = await startLab({names: ['master', 'web1']});
+		server = seedAegirServer();
+		const started = execFileSync('ssh-agent', ['-s'], {encoding: 'utf8'});
+		agent = {socket: /SSH_AUTH_SOCK=([^;]+);/.exec(started)![1]!, pid: /SSH_AGENT_PID=(\d+);/.exec(started)![1]!};
+		execFileSync('ssh-add', [lab.identityFile], {env: {...process.env, SSH_AUTH_SOCK: agent.socket}, stdio: 'ignore'});
+	});
+
+	afterAll(async () => {
+		if (agent) execFileSync('ssh-agent', ['-k'], {env: {...process.env, SSH_AGENT_PID: agent.pid}, stdio: 'ignore'});
+		try {
+			await downLab(lab);
+		} finally {
+			removeAegirServer(server);
+		}
+	});
+
+	const apply = () =>
+		runCli(
+			[
+				...['--store-dir', server.storeDir, '--known-hosts', lab.knownHostsFile, '--ssh-config', lab.sshConfigFile],
+				...['--host', `m1=admin@${lab.host('master').address}`, '--host', `w1=admin@${lab.host('web1').address}`],
+				...['--name', PACK_NAME, '--master', 'm1', '--slave', 'w1', '--subnet', '127.0.1.0/24'],
+				...['--config-dir', server.configDir, '--platforms-dir', server.platformsDir, '--yes'],
+			],
+			{env: {CI: 'true', SSH_AUTH_SOCK: agent!.socket}, timeoutMs: 120_000},
+		);
+
+	test('the pack is applied through sudo, files owned by aegir, and a second run changes nothing', async () => {
+		const first = await apply();
+		expect(first.code, first.stdout + first.stderr).toBe(0);
+		expect(first.stdout).toMatch(/m1\s+1\/12 reachable, root or sudo\s+ok .*sudo/);
+		expect(await lab.readFile('web1', '/etc/fstab')).toContain(`${lab.host('master').address}:${SHARE} ${SHARE} nfs`);
+		expect((await lab.exec('web1', 'stat -c %U /var/aegir/config/nginx.conf')).stdout.trim()).toBe('aegir');
+		expect((await lab.exec('master', `stat -c %U ${SHARE}/drupal-10/web/index.php`)).stdout.trim()).toBe('aegir');
+
+		const second = await apply();
+		expect(second.code, second.stdout + second.stderr).toBe(0);
+		for (const row of Object.values(parseRecap(second.stdout))) expect(row).toMatchObject({changed: 0, failed: 0});
+	});
+});
