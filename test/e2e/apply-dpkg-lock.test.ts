@@ -1,9 +1,9 @@
 // Another apt or dpkg holding the lock on a host: the install waits with a
 // visible countdown and carries on when the lock is released, or fails clearly
 // at the --lock-wait limit with nothing installed.
-import {afterAll, beforeAll, describe, expect, test} from 'vitest';
-import {downLab, parseRecap, removeAegirServer, runApply, seedAegirServer, startApply, stepLines, type AegirServer} from './helpers/apply-run.js';
-import {canRunLab, startLab, type Lab} from './helpers/lab.js';
+import {describe, expect, test} from 'vitest';
+import {parseRecap, runApply, startApply, stepLines, type AegirServer, useLabAndAegirServer} from './helpers/apply-run.js';
+import {canRunLab, type Lab} from './helpers/lab.js';
 
 const HOSTS = ['master', 'web1'];
 // Single quotes keep ${Status} for dpkg-query, not the shell.
@@ -13,17 +13,9 @@ describe.skipIf(!canRunLab.ok)('apply while dpkg is locked on web1', () => {
 	let lab: Lab;
 	let server: AegirServer;
 
-	beforeAll(async () => {
-		lab = await startLab({names: HOSTS});
-		server = seedAegirServer();
-	});
-
-	afterAll(async () => {
-		try {
-			await downLab(lab);
-		} finally {
-			removeAegirServer(server);
-		}
+	useLabAndAegirServer({names: HOSTS}, (started, seeded) => {
+		lab = started;
+		server = seeded;
 	});
 
 	test('at the --lock-wait limit the host fails with a clear message and nothing is installed', async () => {

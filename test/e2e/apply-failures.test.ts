@@ -2,21 +2,19 @@
 // change when aegir's uid differs, keeps the other hosts going when one host's
 // sshd dies mid-run (and a re-run finishes only that host), and leaves a
 // slave's /etc/fstab untouched and valid when it cannot be written.
-import {afterAll, beforeAll, describe, expect, test} from 'vitest';
+import {beforeAll, describe, expect, test} from 'vitest';
 import {
-	downLab,
 	logDirOf,
 	parseRecap,
-	removeAegirServer,
 	runApply,
-	seedAegirServer,
 	SHARE,
 	snapshot,
 	startApply,
 	stepLines,
 	type AegirServer,
+	useLabAndAegirServer,
 } from './helpers/apply-run.js';
-import {canRunLab, startLab, type Lab} from './helpers/lab.js';
+import {canRunLab, type Lab} from './helpers/lab.js';
 
 const HOSTS = ['master', 'web1', 'web2'];
 
@@ -24,17 +22,9 @@ describe.skipIf(!canRunLab.ok)('apply with aegir uid 1501 on web2 (1500 elsewher
 	let lab: Lab;
 	let server: AegirServer;
 
-	beforeAll(async () => {
-		lab = await startLab({names: HOSTS, aegirUidOf: {web2: 1501}});
-		server = seedAegirServer();
-	});
-
-	afterAll(async () => {
-		try {
-			await downLab(lab);
-		} finally {
-			removeAegirServer(server);
-		}
+	useLabAndAegirServer({names: HOSTS, aegirUidOf: {web2: 1501}}, (started, seeded) => {
+		lab = started;
+		server = seeded;
 	});
 
 	test('exit 1, the host → uid/gid table shown, and nothing changed on any host', async () => {
@@ -64,17 +54,9 @@ describe.skipIf(!canRunLab.ok)("apply when web2's sshd is killed mid-run", () =>
 	let lab: Lab;
 	let server: AegirServer;
 
-	beforeAll(async () => {
-		lab = await startLab({names: HOSTS});
-		server = seedAegirServer();
-	});
-
-	afterAll(async () => {
-		try {
-			await downLab(lab);
-		} finally {
-			removeAegirServer(server);
-		}
+	useLabAndAegirServer({names: HOSTS}, (started, seeded) => {
+		lab = started;
+		server = seeded;
 	});
 
 	test('web2 fails with a clear message, master and web1 complete, exit 1; a re-run then changes only web2', async () => {
@@ -113,17 +95,9 @@ describe.skipIf(!canRunLab.ok)("apply when a slave's /etc/fstab cannot be writte
 	let lab: Lab;
 	let server: AegirServer;
 
-	beforeAll(async () => {
-		lab = await startLab({names: HOSTS});
-		server = seedAegirServer();
-	});
-
-	afterAll(async () => {
-		try {
-			await downLab(lab);
-		} finally {
-			removeAegirServer(server);
-		}
+	useLabAndAegirServer({names: HOSTS}, (started, seeded) => {
+		lab = started;
+		server = seeded;
 	});
 
 	beforeAll(async () => {

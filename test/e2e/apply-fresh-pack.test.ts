@@ -5,24 +5,22 @@
 // straight through the SSH transport.
 import fs from 'node:fs';
 import path from 'node:path';
-import {afterAll, beforeAll, describe, expect, test} from 'vitest';
+import {describe, expect, test} from 'vitest';
 import {connectHost} from '../../source/remote/connect.js';
 import {NonInteractivePrompter} from '../../source/report/non-interactive-prompter.js';
 import {commandLine} from '../../source/shell/quote.js';
 import {
-	downLab,
 	EXPORTS_DROP_IN,
 	PACK_NAME,
 	parseRecap,
-	removeAegirServer,
-	seedAegirServer,
 	runApply,
 	SHARE,
 	snapshot,
 	stepLines,
 	type AegirServer,
+	useLabAndAegirServer,
 } from './helpers/apply-run.js';
-import {canRunLab, startLab, type Lab} from './helpers/lab.js';
+import {canRunLab, type Lab} from './helpers/lab.js';
 
 const HOSTS = ['master', 'web1', 'web2'];
 const SLAVES = ['web1', 'web2'];
@@ -33,17 +31,9 @@ describe.skipIf(!canRunLab.ok)('apply on a fresh 3-host pack', () => {
 	let lab: Lab;
 	let server: AegirServer;
 
-	beforeAll(async () => {
-		lab = await startLab({names: HOSTS});
-		server = seedAegirServer();
-	});
-
-	afterAll(async () => {
-		try {
-			await downLab(lab);
-		} finally {
-			removeAegirServer(server);
-		}
+	useLabAndAegirServer({names: HOSTS}, (started, seeded) => {
+		lab = started;
+		server = seeded;
 	});
 
 	test('--dry-run changes nothing on any host and prints the fstab and exports diffs', async () => {

@@ -5,19 +5,17 @@
 import {execFileSync} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import {afterAll, beforeAll, describe, expect, test} from 'vitest';
+import {describe, expect, test} from 'vitest';
 import {
-	downLab,
 	logDirOf,
 	parseRecap,
-	removeAegirServer,
 	runApply,
-	seedAegirServer,
 	snapshot,
 	stepLines,
 	type AegirServer,
+	useLabAndAegirServer,
 } from './helpers/apply-run.js';
-import {canRunLab, startLab, type Lab} from './helpers/lab.js';
+import {canRunLab, type Lab} from './helpers/lab.js';
 
 const HOSTS = ['master', 'web1', 'web2'];
 
@@ -33,19 +31,11 @@ describe.skipIf(!canRunLab.ok)('apply meeting host keys it does not know', () =>
 	let server: AegirServer;
 	let knownHosts: string;
 
-	beforeAll(async () => {
-		lab = await startLab({names: HOSTS, writeKnownHosts: false});
-		server = seedAegirServer();
+	useLabAndAegirServer({names: HOSTS, writeKnownHosts: false}, (started, seeded) => {
+		lab = started;
+		server = seeded;
 		knownHosts = path.join(server.dir, 'known_hosts');
 		fs.writeFileSync(knownHosts, fs.readFileSync(lab.knownHostsFile, 'utf8'));
-	});
-
-	afterAll(async () => {
-		try {
-			await downLab(lab);
-		} finally {
-			removeAegirServer(server);
-		}
 	});
 
 	test('unknown host keys are refused non-interactively: exit 1, each fingerprint named, nothing run anywhere', async () => {

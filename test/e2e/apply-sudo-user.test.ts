@@ -3,30 +3,28 @@
 // Every step runs through sudo; rsync runs as `sudo rsync` on the host.
 import {execFileSync} from 'node:child_process';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
-import {downLab, parseRecap, PACK_NAME, removeAegirServer, seedAegirServer, SHARE, type AegirServer} from './helpers/apply-run.js';
+import {parseRecap, PACK_NAME, SHARE, type AegirServer, useLabAndAegirServer} from './helpers/apply-run.js';
 import {runCli} from './helpers/cli.js';
-import {canRunLab, startLab, type Lab} from './helpers/lab.js';
+import {canRunLab, type Lab} from './helpers/lab.js';
 
 describe.skipIf(!canRunLab.ok)('apply as the NOPASSWD sudo user admin, key from ssh-agent', () => {
 	let lab: Lab;
 	let server: AegirServer;
 	let agent: {socket: string; pid: string} | undefined;
 
-	beforeAll(async () => {
-		lab = await startLab({names: ['master', 'web1']});
-		server = seedAegirServer();
+	useLabAndAegirServer({names: ['master', 'web1']}, (started, seeded) => {
+		lab = started;
+		server = seeded;
+	});
+
+	beforeAll(() => {
 		const started = execFileSync('ssh-agent', ['-s'], {encoding: 'utf8'});
 		agent = {socket: /SSH_AUTH_SOCK=([^;]+);/.exec(started)![1]!, pid: /SSH_AGENT_PID=(\d+);/.exec(started)![1]!};
 		execFileSync('ssh-add', [lab.identityFile], {env: {...process.env, SSH_AUTH_SOCK: agent.socket}, stdio: 'ignore'});
 	});
 
-	afterAll(async () => {
+	afterAll(() => {
 		if (agent) execFileSync('ssh-agent', ['-k'], {env: {...process.env, SSH_AGENT_PID: agent.pid}, stdio: 'ignore'});
-		try {
-			await downLab(lab);
-		} finally {
-			removeAegirServer(server);
-		}
 	});
 
 	const apply = () =>

@@ -1,10 +1,10 @@
 // The real CLI in a real 80x24 pseudo-terminal, as a sysadmin sees it over
 // SSH: while the pack is applied there is one pane per host, and when the run
 // ends the recap table stays on screen.
-import {afterAll, beforeAll, describe, expect, test} from 'vitest';
-import {applyArgs, downLab, removeAegirServer, seedAegirServer, SHARE, type AegirServer} from './helpers/apply-run.js';
+import {describe, expect, test} from 'vitest';
+import {applyArgs, SHARE, type AegirServer, useLabAndAegirServer} from './helpers/apply-run.js';
 import {spawnCliPty} from './helpers/cli.js';
-import {canRunLab, startLab, type Lab} from './helpers/lab.js';
+import {canRunLab, type Lab} from './helpers/lab.js';
 
 const HOSTS = ['master', 'web1', 'web2'];
 
@@ -12,17 +12,9 @@ describe.skipIf(!canRunLab.ok)('apply in an 80x24 terminal', () => {
 	let lab: Lab;
 	let server: AegirServer;
 
-	beforeAll(async () => {
-		lab = await startLab({names: HOSTS});
-		server = seedAegirServer();
-	});
-
-	afterAll(async () => {
-		try {
-			await downLab(lab);
-		} finally {
-			removeAegirServer(server);
-		}
+	useLabAndAegirServer({names: HOSTS}, (started, seeded) => {
+		lab = started;
+		server = seeded;
 	});
 
 	test('per-host panes while running, then the recap table; exit 0 and the pack applied', async () => {

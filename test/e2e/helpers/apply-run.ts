@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {CLI_PATH, runCli, type CliResult} from './cli.js';
-import type {Lab} from './lab.js';
+import {afterAll, beforeAll} from 'vitest';
+import {startLab, type Lab, type StartLabOptions} from './lab.js';
 
 export const PACK_NAME = 'pack.example.com';
 export const SHARE = '/var/aegir/platforms';
@@ -129,7 +130,23 @@ export function startApply(lab: Lab, server: AegirServer, options: Parameters<ty
 	};
 }
 
-/** Take the lab down; `down` itself fails if anything of the lab is left. */
-export async function downLab(lab: Lab | undefined): Promise<void> {
-	await lab?.down();
+/**
+ * For one describe block: a fresh lab and a fresh local "Aegir server" before
+ * its tests, both removed after (`down` itself fails if anything of the lab is left).
+ */
+export function useLabAndAegirServer(options: StartLabOptions, use: (lab: Lab, server: AegirServer) => void): void {
+	let lab: Lab | undefined;
+	let server: AegirServer | undefined;
+	beforeAll(async () => {
+		lab = await startLab(options);
+		server = seedAegirServer();
+		use(lab, server);
+	});
+	afterAll(async () => {
+		try {
+			await lab?.down();
+		} finally {
+			removeAegirServer(server);
+		}
+	});
 }
