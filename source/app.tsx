@@ -10,6 +10,7 @@ import {mergeHosts} from './ui/wizard/known-hosts.js';
 import {plainWizard} from './ui/wizard/plain-wizard.js';
 import {presetFromFlags, type WizardFlags} from './ui/wizard/preset.js';
 import {savePackWithHosts, type PackSink} from './ui/wizard/save.js';
+import type {WizardState} from './ui/wizard/types.js';
 
 /** The file PackStore keeps in its directory (checked by test/cli/store-file.test.ts). */
 export const STORE_FILE_NAME = 'config.json';
@@ -68,7 +69,9 @@ export type WizardOutcome =
 	/** Cancel chosen on the review (exit 130: stopped by the user, nothing saved). */
 	| {kind: 'cancelled'}
 	/** The store refused the pack (exit 1). */
-	| {kind: 'failed'; message: string};
+	| {kind: 'failed'; message: string}
+	/** "Details…" on the review: dry-run this unsaved pack, then resume the wizard with `state`. */
+	| {kind: 'details'; pack: Pack; state: WizardState};
 
 export type Output = {out: (text: string) => void; err: (text: string) => void};
 
@@ -86,7 +89,12 @@ export function runPlainWizard(flags: WizardFlags, inputs: WizardInputs, store: 
 }
 
 /** With a terminal: the Ink wizard, answering from flags what they answer. */
-export async function runInteractiveWizard(flags: WizardFlags, inputs: WizardInputs, store: PackSink): Promise<WizardOutcome> {
+export async function runInteractiveWizard(
+	flags: WizardFlags,
+	inputs: WizardInputs,
+	store: PackSink,
+	resume?: WizardState,
+): Promise<WizardOutcome> {
 	// Ink and the screens cost about half a second to load: only a terminal run pays for them.
 	const [{render}, {Wizard}] = await Promise.all([import('ink'), import('./ui/wizard/wizard.js')]);
 	let outcome: WizardOutcome = {kind: 'quit'};
@@ -94,6 +102,7 @@ export async function runInteractiveWizard(flags: WizardFlags, inputs: WizardInp
 	const instance = render(
 		<Wizard
 			init={{hosts: inputs.hosts, packs: inputs.packs, preset}}
+			{...(resume ? {resume} : {})}
 			store={store}
 			onDone={pack => {
 				outcome = {kind: 'saved', pack};
@@ -105,6 +114,10 @@ export async function runInteractiveWizard(flags: WizardFlags, inputs: WizardInp
 			}}
 			onCancel={() => {
 				outcome = {kind: 'cancelled'};
+				instance.unmount();
+			}}
+			onDetails={(pack, state) => {
+				outcome = {kind: 'details', pack, state};
 				instance.unmount();
 			}}
 		/>,

@@ -2,6 +2,7 @@
 // get a saved Pack, then hand it to afterWizard (where "apply" will plug in).
 import process from 'node:process';
 import {afterWizard} from './after-wizard.js';
+import {applyPackToHosts} from './apply.js';
 import {LazyStore, loadWizardInputs, runInteractiveWizard, runPlainWizard, type WizardOutcome} from './app.js';
 import {isInteractive, parseCliFlags, sshConfigFile} from './flags.js';
 import {defaultStoreDir} from './pack/store.js';
@@ -41,6 +42,11 @@ async function main(): Promise<number> {
 		outcome = plain.kind === 'refused' ? await runInteractiveWizard(flags, inputs, store) : plain;
 	} else {
 		outcome = await runInteractiveWizard(flags, inputs, store);
+		// "Details…": a dry run of the unsaved pack on its hosts, then the same review again.
+		while (outcome.kind === 'details') {
+			await applyPackToHosts(outcome.pack, {flags: {...flags, dryRun: true, sshConfig: sshConfigFile(flags)}, storeDir, interactive});
+			outcome = await runInteractiveWizard(flags, inputs, store, outcome.state);
+		}
 	}
 
 	switch (outcome.kind) {
@@ -56,6 +62,9 @@ async function main(): Promise<number> {
 		case 'cancelled':
 			err('Cancelled: nothing saved.\n');
 			return EXIT.interrupted;
+		case 'details':
+			// Not reached: only the interactive wizard says 'details', and the loop above answers it.
+			return EXIT.failed;
 		case 'saved':
 			return afterWizard(outcome.pack, {flags, storePath: store.path, storeDir, interactive, out});
 	}

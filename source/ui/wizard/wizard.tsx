@@ -17,7 +17,7 @@ import {SlavesScreen} from './screens/slaves-screen.js';
 import {StartScreen} from './screens/start-screen.js';
 import {draftPack, reviewProblems} from './selectors.js';
 import {initState, wizardReducer} from './state.js';
-import type {WizardInit} from './types.js';
+import type {WizardInit, WizardState} from './types.js';
 
 export type WizardProps = {
 	init: WizardInit;
@@ -28,12 +28,16 @@ export type WizardProps = {
 	onQuit: () => void;
 	/** Cancel on the review: leave, nothing saved. */
 	onCancel: () => void;
+	/** "Details…" on the review: show a dry run of this (unsaved) pack, then come back with `state`. */
+	onDetails?: (pack: Pack, state: WizardState) => void;
+	/** Answers to start from (coming back from the details). */
+	resume?: WizardState;
 	/** Fixed size for tests; the real terminal's size otherwise. */
 	size?: TerminalSize;
 };
 
-export function Wizard({init, store, onDone, onQuit, onCancel, size: fixedSize}: WizardProps) {
-	const [state, dispatch] = useReducer(wizardReducer, init, initState);
+export function Wizard({init, store, onDone, onQuit, onCancel, onDetails, resume, size: fixedSize}: WizardProps) {
+	const [state, dispatch] = useReducer(wizardReducer, init, init => resume ?? initState(init));
 	const size = useTerminalSize(fixedSize);
 
 	useInput((input, key) => {
@@ -86,6 +90,13 @@ export function Wizard({init, store, onDone, onQuit, onCancel, size: fixedSize}:
 					key={`review-${state.review.mode}`}
 					{...args}
 					onConfirm={confirm}
+					onDetails={
+						onDetails &&
+						(() => {
+							const pack = draftPack(state);
+							if (pack && reviewProblems(state).length === 0) onDetails(pack, state);
+						})
+					}
 					onCancel={onCancel}
 				/>
 			);

@@ -21,20 +21,30 @@ const EDIT_ITEMS: Array<{label: string; value: EditableStep}> = [
 	{label: 'Export path and subnets', value: 'export'},
 ];
 
-type ReviewChoice = 'confirm' | 'edit' | 'cancel';
+type ReviewChoice = 'confirm' | 'details' | 'edit' | 'cancel';
 
-export function ReviewScreen({state, dispatch, size, onConfirm, onCancel}: ScreenArgs & {onConfirm: () => void; onCancel: () => void}) {
+export function ReviewScreen({
+	state,
+	dispatch,
+	size,
+	onConfirm,
+	onDetails,
+	onCancel,
+}: ScreenArgs & {onConfirm: () => void; onDetails?: () => void; onCancel: () => void}) {
 	const pack = draftPack(state);
 	const problems = reviewProblems(state);
 	const errors = [...screenErrors(state), ...(state.review.error ? [state.review.error] : [])];
 	const editing = state.review.mode === 'edit';
 	const choices = [
 		...(problems.length === 0 ? [{label: 'Confirm', value: 'confirm' as const}] : []),
+		// A dry run on the hosts: every command and file diff, nothing changed.
+		...(problems.length === 0 && onDetails ? [{label: 'Details…', value: 'details' as const}] : []),
 		{label: 'Edit…', value: 'edit' as const},
 		{label: 'Cancel', value: 'cancel' as const},
 	];
 	const choose = (value: ReviewChoice) => {
 		if (value === 'confirm') onConfirm();
+		else if (value === 'details') onDetails?.();
 		else if (value === 'edit') dispatch({type: 'open-edit'});
 		else onCancel();
 	};
