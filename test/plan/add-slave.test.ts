@@ -5,11 +5,9 @@ import type {Facts} from '../../source/plan/facts.js';
 import {dropInContent} from '../../source/plan/exports-file.js';
 import {RerunInputError} from '../../source/plan/reruns/errors.js';
 import type {Plan} from '../../source/plan/step.js';
-import type {RunEvent} from '../../source/run/events.js';
 import {checkPlanGraph} from '../../source/run/plan-graph.js';
-import {runPlan} from '../../source/run/runner.js';
-import {FakeTransport} from '../run/fake-transport.js';
-import {host, makeFacts, makePack, refusingPrompter} from './fixtures.js';
+import {host, makeFacts, makePack} from './fixtures.js';
+import {runWithFacts} from './run-with-facts.js';
 
 const PREFLIGHT = ['preflight/access', 'preflight/system', 'preflight/disk', 'preflight/aegir', 'preflight/aegir-ids'];
 const NEW_SLAVE = [...PREFLIGHT, 'packages', 'nfs-client/mount-point', 'nfs-client/fstab', 'nfs-client/mount', 'sync/config'];
@@ -17,22 +15,12 @@ const WIDEN = ['preflight/access', 'nfs-server/exports-file', 'nfs-server/export
 const options = {configDir: tmpdir(), platformsDir: tmpdir()};
 const recorded = {aegirUid: 1500, aegirGid: 1500, lastAppliedAt: '2026-01-01T00:00:00.000Z'};
 
+/** Add-slave plans are looked at as dry runs unless a test says otherwise. */
+const runWith = (plan: Plan, factsFor: (name: string) => Facts, dryRun = true) => runWithFacts(plan, factsFor, dryRun);
 const names = (plan: Plan) => plan.hosts.map(hostPlan => hostPlan.host.name);
 const ids = (plan: Plan, name: string) => plan.hosts.find(hostPlan => hostPlan.host.name === name)!.steps.map(step => step.id);
 const stepOf = (plan: Plan, name: string, id: string) => plan.hosts.find(hostPlan => hostPlan.host.name === name)!.steps.find(step => step.id === id)!;
 
-async function runWith(plan: Plan, factsFor: (name: string) => Facts, dryRun = true) {
-	const transports: Record<string, FakeTransport> = {};
-	const events: RunEvent[] = [];
-	for (const hostPlan of plan.hosts) hostPlan.gatherFacts = async () => factsFor(hostPlan.host.name);
-	const outcome = await runPlan(plan, {
-		connect: async target => (transports[target.name] = new FakeTransport(target.name, () => ({}), () => ['new-file'])),
-		prompter: refusingPrompter,
-		dryRun,
-		onEvent: event => events.push(event),
-	});
-	return {outcome, events, transports};
-}
 
 describe('adding a slave inside the current subnets', () => {
 	const pack = makePack({record: recorded});

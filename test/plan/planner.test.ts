@@ -12,6 +12,7 @@ import {checkPlanGraph} from '../../source/run/plan-graph.js';
 import {runPlan} from '../../source/run/runner.js';
 import {FakeTransport} from '../run/fake-transport.js';
 import {host, makeFacts, makePack, refusingPrompter} from './fixtures.js';
+import {runWithFacts} from './run-with-facts.js';
 
 const PREFLIGHT = ['preflight/access', 'preflight/system', 'preflight/disk', 'preflight/aegir', 'preflight/aegir-ids'];
 const SERVER = ['nfs-server/directory', 'nfs-server/marker', 'nfs-server/exports-file', 'nfs-server/export'];
@@ -104,18 +105,6 @@ function configuredFacts(pack: Pack, name: string): Facts {
 	};
 }
 
-async function runWithFacts(plan: Plan, factsFor: (name: string) => Facts, dryRun = false) {
-	const transports: Record<string, FakeTransport> = {};
-	const events: RunEvent[] = [];
-	for (const hostPlan of plan.hosts) hostPlan.gatherFacts = async () => factsFor(hostPlan.host.name);
-	const outcome = await runPlan(plan, {
-		connect: async target => (transports[target.name] = new FakeTransport(target.name, () => ({}), () => ['new-file'])),
-		prompter: refusingPrompter,
-		dryRun,
-		onEvent: event => events.push(event),
-	});
-	return {outcome, events, transports};
-}
 
 describe('a whole plan on hosts that are read, not changed', () => {
 	it('stops every host before any change when aegir uid/gid differ, with a table', async () => {
