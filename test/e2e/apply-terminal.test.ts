@@ -52,3 +52,35 @@ describe.skipIf(!canRunLab.ok)('apply in an 80x24 terminal', () => {
 		expect((await lab.exec('web1', `findmnt -n -o TARGET ${SHARE}`)).stdout).toBe(`${SHARE}\n`);
 	});
 });
+
+describe.skipIf(!canRunLab.ok)('Ctrl-C during a run in an 80x24 terminal', () => {
+	let lab: Lab;
+	let server: AegirServer;
+
+	useLabAndAegirServer({names: HOSTS}, (started, seeded) => {
+		lab = started;
+		server = seeded;
+	});
+
+	test('asks first; on y each host stops after its current command, the recap shows what ran, exit 130', async () => {
+		const session = spawnCliPty(applyArgs(lab, server), {cols: 80, rows: 24});
+		try {
+			// The read-only checks are over and packages are going in: a good moment to change one's mind.
+			await session.waitFor(/\d+\/1[02] packages/, 60_000);
+			session.write('\u0003');
+			await session.waitFor(/Stop after each host's current command\? \[y\/N\]/);
+			session.write('y');
+			const code = await session.exit;
+			const final = session.screen();
+			expect(code, final).toBe(130);
+			expect(final).toMatch(/RECAP\s+ok\s+changed\s+failed\s+skipped/);
+			expect(final).toMatch(/interrupted/i);
+			// Every host stopped early: each has steps left over, reported skipped.
+			for (const host of HOSTS) expect(final).toMatch(new RegExp(`^\\S?\\s*${host}\\s+\\d+\\s+\\d+\\s+\\d+\\s+[1-9]\\d*\\b`, 'm'));
+		} finally {
+			session.kill();
+		}
+		// Every file edit is atomic: fstab on a slave is either untouched or complete, and always valid.
+		for (const host of ['web1', 'web2']) expect((await lab.exec(host, 'findmnt --verify --tab-file /etc/fstab')).code, host).toBe(0);
+	});
+});
