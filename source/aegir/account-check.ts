@@ -4,7 +4,7 @@
 // web server's group. Creating what is missing is safe; changing an existing
 // uid or gid is not (files keep the old number), so that is left to a human.
 
-import {chownTo, makeDirectory, plain, type FixStep} from './fix-commands.js';
+import {chownTo, makeDirectory, memberFix, plain, type FixStep} from './fix-commands.js';
 import type {PrerequisiteInput, PrerequisiteRow} from './prerequisite-types.js';
 
 export const LOGIN_SHELL = '/bin/bash';
@@ -96,16 +96,7 @@ export function accountRow(input: PrerequisiteInput): PrerequisiteRow {
 		title: `${name} user and group`,
 		ok,
 		detail,
-		...(steps.length > 0
-			? {
-					fix: {
-						runsOn: 'member' as const,
-						summary: issues.join('; '),
-						commands: steps.map(step => step.command),
-						display: steps.map(step => step.display),
-					},
-				}
-			: {}),
+		...(steps.length > 0 ? {fix: memberFix(issues.join('; '), steps)} : {}),
 		...(manual.length > 0 ? {manual: `${manual.join('; ')}. ${manual.some(text => / (uid|gid) /.test(text)) ? MANUAL_ID_CHANGE : 'Fix it by hand, then run again.'}`} : {}),
 	};
 }

@@ -6,9 +6,20 @@ import {aptInstallCommand, describeAptInstall} from '../plan/apt.js';
 import {unifiedDiff} from '../plan/diff.js';
 import {describeSafeEdit, expectedFrom, safeEditCommand, type SafeEditOptions} from '../plan/safe-edit.js';
 import {commandLine} from '../shell/quote.js';
-import type {FixCommand} from './prerequisite-types.js';
+import type {FixCommand, PrerequisiteFix} from './prerequisite-types.js';
 
 export type FixStep = {command: FixCommand; display: string};
+
+/** A fix that runs these steps, in order, on the member itself. */
+export function memberFix(summary: string, steps: readonly FixStep[], diff?: string): PrerequisiteFix {
+	return {
+		runsOn: 'member',
+		summary,
+		commands: steps.map(step => step.command),
+		display: steps.map(step => step.display),
+		...(diff ? {diff} : {}),
+	};
+}
 
 /** A plain command: shown exactly as run. */
 export function plain(argv: readonly string[], what: string): FixStep {

@@ -5,7 +5,7 @@
 // rely on an earlier one, e.g. the aegir user) and checks again.
 
 import {accountRow} from './account-check.js';
-import {aptInstall} from './fix-commands.js';
+import {aptInstall, memberFix} from './fix-commands.js';
 import {includeRow} from './include-check.js';
 import type {MemberFacts} from './member-facts.js';
 import type {PrerequisiteInput, PrerequisiteReport, PrerequisiteRow} from './prerequisite-types.js';
@@ -39,7 +39,7 @@ function rsyncRow(input: PrerequisiteInput): PrerequisiteRow {
 		...base,
 		ok: false,
 		detail: "not installed: Aegir's verify copies config with it",
-		fix: {runsOn: 'member', summary: 'install rsync', commands: [step.command], display: [step.display]},
+		fix: memberFix('install rsync', [step]),
 	};
 }
 
@@ -67,7 +67,7 @@ function webServerRow(input: PrerequisiteInput): {row: PrerequisiteRow; kind?: W
 					...base,
 					ok: false,
 					detail: `no web server installed; ${why}`,
-					fix: {runsOn: 'member', summary: `install ${WEB_SERVER_PACKAGE[wanted]}`, commands: [step.command], display: [step.display]},
+					fix: memberFix(`install ${WEB_SERVER_PACKAGE[wanted]}`, [step]),
 				},
 				kind: wanted,
 			};

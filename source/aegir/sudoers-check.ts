@@ -7,7 +7,7 @@
 // in an #includedir: neither is ever read as sudoers.
 
 import path from 'node:path';
-import {aptInstall, chmod, editFile, modeText, plain, type FixStep} from './fix-commands.js';
+import {aptInstall, chmod, editFile, memberFix, modeText, plain, type FixStep} from './fix-commands.js';
 import type {PrerequisiteInput, PrerequisiteRow} from './prerequisite-types.js';
 import {SUDOERS_MODE, SUDOERS_VALIDATE, SUDOERS_VALIDATE_LABEL, completeSudoers, sudoersState} from './sudoers.js';
 import {DEFAULT_RESTART_PATHS, restartProgram, type WebServerKind} from './web-server.js';
@@ -87,17 +87,7 @@ export function sudoersRow(input: PrerequisiteInput, kind: WebServerKind | undef
 	return row({
 		ok,
 		detail: ok ? `${file}: ${need.user} runs ${programs.join(', ')} with no password and no tty` : [...issues, ...manual].join('; '),
-		...(steps.length > 0
-			? {
-					fix: {
-						runsOn: 'member' as const,
-						summary: issues.join('; '),
-						commands: steps.map(step => step.command),
-						display: steps.map(step => step.display),
-						...(diff ? {diff} : {}),
-					},
-				}
-			: {}),
+		...(steps.length > 0 ? {fix: memberFix(issues.join('; '), steps, diff)} : {}),
 		...(manual.length > 0 ? {manual: `${manual.join('; ')}. Then run again.`} : {}),
 	});
 }
