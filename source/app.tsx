@@ -5,12 +5,14 @@ import {existsSync} from 'node:fs';
 import {join, resolve} from 'node:path';
 import {readSshConfigHosts} from './pack/ssh-config.js';
 import {PackStore} from './pack/store.js';
-import type {Host, Pack} from './pack/types.js';
+import {packHosts, type Host, type Pack} from './pack/types.js';
+import {planOptionsFor, type ApplyFlags} from './apply.js';
 import {mergeHosts} from './ui/wizard/known-hosts.js';
 import {plainWizard} from './ui/wizard/plain-wizard.js';
 import {presetFromFlags, type WizardFlags} from './ui/wizard/preset.js';
 import {savePackWithHosts, type PackSink} from './ui/wizard/save.js';
-import type {WizardState} from './ui/wizard/types.js';
+import type {RerunRequest} from './ui/wizard/rerun-request.js';
+import type {WizardInit, WizardState} from './ui/wizard/types.js';
 
 /** The file PackStore keeps in its directory (checked by test/cli/store-file.test.ts). */
 export const STORE_FILE_NAME = 'config.json';
@@ -52,12 +54,12 @@ export class LazyStore implements PackSink {
 	}
 }
 
-export type WizardInputs = {hosts: Host[]; packs: Pack[]};
+export type WizardInputs = {hosts: Host[]; packs: Pack[]; savedHosts?: Host[]};
 
 /** Saved hosts first, then ~/.ssh/config hosts not saved under the same name. Throws StoreError / SshConfigError. */
 export function loadWizardInputs(store: LazyStore, sshConfigFile: string | undefined): WizardInputs {
 	const saved = store.read();
-	return {hosts: mergeHosts(saved.hosts, readSshConfigHosts(sshConfigFile)), packs: saved.packs};
+	return {hosts: mergeHosts(saved.hosts, readSshConfigHosts(sshConfigFile)), packs: saved.packs, savedHosts: saved.hosts};
 }
 
 export type WizardOutcome =
@@ -71,7 +73,9 @@ export type WizardOutcome =
 	/** The store refused the pack (exit 1). */
 	| {kind: 'failed'; message: string}
 	/** "Details…" on the review: dry-run this unsaved pack, then resume the wizard with `state`. */
-	| {kind: 'details'; pack: Pack; state: WizardState};
+	| {kind: 'details'; pack: Pack; state: WizardState}
+	/** A re-run of a saved pack was confirmed (add or remove a slave), or its health asked for. */
+	| {kind: 'rerun'; request: RerunRequest};
 
 export type Output = {out: (text: string) => void; err: (text: string) => void};
 
@@ -90,20 +94,24 @@ export function runPlainWizard(flags: WizardFlags, inputs: WizardInputs, store: 
 
 /** With a terminal: the Ink wizard, answering from flags what they answer. */
 export async function runInteractiveWizard(
-	flags: WizardFlags,
+	flags: WizardFlags & Omit<ApplyFlags, 'dryRun' | 'acceptNewHostKeys'>,
 	inputs: WizardInputs,
 	store: PackSink,
 	resume?: WizardState,
+	startAt?: WizardInit['startAt'],
 ): Promise<WizardOutcome> {
 	// Ink and the screens cost about half a second to load: only a terminal run pays for them.
 	const [{render}, {Wizard}] = await Promise.all([import('ink'), import('./ui/wizard/wizard.js')]);
 	let outcome: WizardOutcome = {kind: 'quit'};
 	const preset = presetFromFlags(flags, inputs.hosts);
+	// The add/remove reviews must say what the run will do: same plan options, this machine included.
+	const planOptions = planOptionsFor([...preset.hosts, ...inputs.hosts, ...inputs.packs.flatMap(packHosts)], flags);
 	const instance = render(
 		<Wizard
-			init={{hosts: inputs.hosts, packs: inputs.packs, preset}}
+			init={{hosts: inputs.hosts, packs: inputs.packs, preset, ...(startAt ? {startAt} : {})}}
 			{...(resume ? {resume} : {})}
 			store={store}
+			planOptions={planOptions}
 			onDone={pack => {
 				outcome = {kind: 'saved', pack};
 				instance.unmount();
@@ -114,6 +122,10 @@ export async function runInteractiveWizard(
 			}}
 			onCancel={() => {
 				outcome = {kind: 'cancelled'};
+				instance.unmount();
+			}}
+			onRerun={request => {
+				outcome = {kind: 'rerun', request};
 				instance.unmount();
 			}}
 			onDetails={(pack, state) => {

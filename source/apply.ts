@@ -4,15 +4,17 @@
 import {join} from 'node:path';
 import process from 'node:process';
 import {PackStore} from './pack/store.js';
-import type {Pack} from './pack/types.js';
+import type {Host, Pack} from './pack/types.js';
 import {packHosts} from './pack/types.js';
 import type {PlanOptions} from './plan/options.js';
+import {planPack} from './plan/planner.js';
+import type {Plan} from './plan/step.js';
 import {sshConnector} from './remote/connect.js';
 import {NonInteractivePrompter} from './report/non-interactive-prompter.js';
 import {PlainReporter} from './report/plain-reporter.js';
-import {applyPack} from './run/apply-pack.js';
 import {EXIT, type RunEvent, type RunListener} from './run/events.js';
 import {localHostNames} from './run/local-host.js';
+import {runPlan} from './run/runner.js';
 import {packAfterRun} from './run/pack-record.js';
 import type {Prompter} from './run/prompter.js';
 import type {InkPrompter} from './ui/run/ink-prompter.js';
@@ -36,8 +38,40 @@ export type ApplyContext = {
 	interactive: boolean;
 };
 
+/** What to run: a whole pack, or a re-run (add / remove a slave) of a saved one. */
+export type PlanRun = {
+	/** The pack as saved before the run; the record update starts from it. */
+	pack: Pack;
+	/** Hosts the plan may touch (this machine among them is never rsynced to). */
+	hosts: Host[];
+	/** The plan; a re-run's plan carries the pack as it is once the run succeeds. */
+	plan(options: PlanOptions): Plan & {pack?: Pack};
+	/** Hosts to add to the store once the run succeeds (new hosts of an add). */
+	newHosts?: Host[];
+};
+
+/** What the planner needs from the flags, and which of `hosts` is this machine (never rsynced to). */
+export function planOptionsFor(hosts: Host[], flags: Omit<ApplyFlags, 'dryRun' | 'acceptNewHostKeys'>): PlanOptions {
+	return {
+		localHostNames: localHostNames(hosts),
+		moveAside: flags.moveAside,
+		...(flags.configDir === undefined ? {} : {configDir: flags.configDir}),
+		...(flags.platformsDir === undefined ? {} : {platformsDir: flags.platformsDir}),
+		...(flags.lockWait === undefined ? {} : {lockWaitSeconds: flags.lockWait}),
+	};
+}
+
 /** Runs the pack's plan on its hosts; resolves with the process exit code. */
 export async function applyPackToHosts(pack: Pack, context: ApplyContext): Promise<number> {
+	return runOnHosts({pack, hosts: packHosts(pack), plan: options => planPack(pack, options)}, context);
+}
+
+/**
+ * Plans and runs on the hosts; on success (not a dry run) saves the pack the plan
+ * leads to, with its record. A failed or interrupted run leaves the store as it was,
+ * so running the same command again resumes.
+ */
+export async function runOnHosts(run: PlanRun, context: ApplyContext): Promise<number> {
 	const {flags} = context;
 	const listeners = new Set<RunListener>();
 	const broadcast = (event: RunEvent) => {
@@ -82,13 +116,7 @@ export async function applyPackToHosts(pack: Pack, context: ApplyContext): Promi
 		process.on('SIGINT', onSigint);
 	}
 
-	const planOptions: PlanOptions = {
-		localHostNames: localHostNames(packHosts(pack)),
-		moveAside: flags.moveAside,
-		...(flags.configDir === undefined ? {} : {configDir: flags.configDir}),
-		...(flags.platformsDir === undefined ? {} : {platformsDir: flags.platformsDir}),
-		...(flags.lockWait === undefined ? {} : {lockWaitSeconds: flags.lockWait}),
-	};
+	const planOptions = planOptionsFor(run.hosts, flags);
 	const connect = sshConnector({
 		prompter,
 		// Without a terminal the prompter accepts under the flag and says which key it recorded;
@@ -99,7 +127,8 @@ export async function applyPackToHosts(pack: Pack, context: ApplyContext): Promi
 	});
 
 	try {
-		const outcome = await applyPack(pack, planOptions, {
+		const plan = run.plan(planOptions);
+		const outcome = await runPlan(plan, {
 			connect,
 			prompter,
 			dryRun: flags.dryRun,
@@ -110,8 +139,12 @@ export async function applyPackToHosts(pack: Pack, context: ApplyContext): Promi
 		});
 		if (view) await view.waitUntilExit();
 		// Remember what this run established (aegir uid/gid, when): add-slave checks new hosts against it.
-		const applied = packAfterRun(pack, outcome);
-		if (applied) new PackStore({dir: context.storeDir}).savePack(applied);
+		const applied = packAfterRun(plan.pack ?? run.pack, outcome);
+		if (applied) {
+			const store = new PackStore({dir: context.storeDir});
+			for (const host of run.newHosts ?? []) store.saveHost(host);
+			store.savePack(applied);
+		}
 		return outcome.exitCode;
 	} catch (error) {
 		view?.unmount();

@@ -24,14 +24,24 @@ export type CliFlags = WizardFlags & {
 	platformsDir?: string;
 	/** Seconds to wait for another apt/dpkg to release its lock (default 120). */
 	lockWait?: number;
+	/** add-slave: export the share to a new slave's address outside the pack's subnets. */
+	widenExport: boolean;
+	/** status: print the health report as JSON. */
+	json: boolean;
+	/** status: refresh the health table every few seconds until q. */
+	watch: boolean;
 };
 
 export const HELP = `
 	Usage
-	  $ aegir-pack [flags]
+	  $ aegir-pack [flags]                        set up a pack (or open a saved one)
+	  $ aegir-pack add-slave <pack> <host>...     add web heads to a saved pack
+	  $ aegir-pack remove-slave <pack> <host>     retire a web head from a saved pack
+	  $ aegir-pack status <pack>                  check the pack's health
 
 	Sets up an Aegir pack: web heads serving the same sites, with the
 	platforms shared over NFS. Without flags it asks, step by step.
+	add-slave and remove-slave connect only to the hosts that change.
 
 	Answers (each one skips its step)
 	  --name <pack>            pack name, the Aegir server node (pack.example.com)
@@ -67,13 +77,20 @@ export const HELP = `
 	  --lock-wait <seconds>    wait this long for another apt/dpkg to finish
 	                           (default 120)
 
+	Re-runs
+	  --widen-export           add-slave: export the share to a new slave's
+	                           address outside the pack's subnets (its /32)
+	  --json                   status: print the report as JSON
+	  --watch                  status: refresh every few seconds until q
+
 	Without a terminal (or with CI set) nothing is asked: give every answer
 	as a flag and --yes, or it exits 2 naming the missing flag.
 
-	Exit codes: 0 done, 1 failed, 2 bad or missing flag, 130 interrupted.
+	Exit codes: 0 done (status: healthy), 1 failed (status: a problem),
+	2 bad or missing flag, 130 interrupted.
 `;
 
-export function parseCliFlags(argv: readonly string[] = process.argv.slice(2)): CliFlags & {unexpected: string[]} {
+export function parseCliFlags(argv: readonly string[] = process.argv.slice(2)): CliFlags & {args: string[]} {
 	const cli = meow(HELP, {
 		importMeta: import.meta,
 		argv,
@@ -99,6 +116,9 @@ export function parseCliFlags(argv: readonly string[] = process.argv.slice(2)): 
 			configDir: {type: 'string'},
 			platformsDir: {type: 'string'},
 			lockWait: {type: 'number'},
+			widenExport: {type: 'boolean', default: false},
+			json: {type: 'boolean', default: false},
+			watch: {type: 'boolean', default: false},
 		},
 	});
 	const {flags} = cli;
@@ -121,7 +141,10 @@ export function parseCliFlags(argv: readonly string[] = process.argv.slice(2)): 
 		configDir: flags.configDir,
 		platformsDir: flags.platformsDir,
 		lockWait: flags.lockWait,
-		unexpected: cli.input,
+		widenExport: flags.widenExport,
+		json: flags.json,
+		watch: flags.watch,
+		args: cli.input,
 	};
 }
 

@@ -1,9 +1,14 @@
-// aegir-pack main: parse flags, pick the mode (terminal or not), run the wizard to
-// get a saved Pack, then hand it to afterWizard (where "apply" will plug in).
+// aegir-pack main: parse flags, pick the command (the wizard, or a re-run of a
+// saved pack: add-slave, remove-slave, status) and the mode (terminal or not).
 import process from 'node:process';
 import {afterWizard} from './after-wizard.js';
 import {applyPackToHosts} from './apply.js';
 import {LazyStore, loadWizardInputs, runInteractiveWizard, runPlainWizard, type WizardOutcome} from './app.js';
+import {addSlaveCommand} from './commands/add-slave.js';
+import type {CommandContext} from './commands/command-context.js';
+import {removeSlaveCommand} from './commands/remove-slave.js';
+import {runRerunRequest} from './commands/run-rerun-request.js';
+import {statusCommand} from './commands/status-command.js';
 import {isInteractive, parseCliFlags, sshConfigFile} from './flags.js';
 import {defaultStoreDir} from './pack/store.js';
 import {EXIT} from './run/events.js';
@@ -11,27 +16,41 @@ import {EXIT} from './run/events.js';
 const out = (text: string) => process.stdout.write(text);
 const err = (text: string) => process.stderr.write(text);
 
+const COMMANDS = {
+	'add-slave': addSlaveCommand,
+	'remove-slave': removeSlaveCommand,
+	status: statusCommand,
+} as const;
+
+const isCommand = (word: string): word is keyof typeof COMMANDS => Object.hasOwn(COMMANDS, word);
+
 async function main(): Promise<number> {
-	const flags = parseCliFlags();
-	if (flags.unexpected.length > 0) {
-		err(`Unexpected argument: ${flags.unexpected.join(' ')} (every answer is a --flag; see --help)\n`);
-		return EXIT.badInput;
-	}
-	if (flags.lockWait !== undefined && !(Number.isFinite(flags.lockWait) && flags.lockWait >= 0 && flags.lockWait <= 3600)) {
-		err(`--lock-wait ${String(flags.lockWait)}: give a number of seconds from 0 to 3600\n`);
+	const parsed = parseCliFlags();
+	const [command, ...operands] = parsed.args;
+	if (command !== undefined && !isCommand(command)) {
+		err(`Unknown command: ${parsed.args.join(' ')} (commands: ${Object.keys(COMMANDS).join(', ')}; every wizard answer is a --flag; see --help)\n`);
 		return EXIT.badInput;
 	}
 
+	if (parsed.lockWait !== undefined && !(Number.isFinite(parsed.lockWait) && parsed.lockWait >= 0 && parsed.lockWait <= 3600)) {
+		err(`--lock-wait ${String(parsed.lockWait)}: give a number of seconds from 0 to 3600\n`);
+		return EXIT.badInput;
+	}
+
+	const flags = {...parsed, sshConfig: sshConfigFile(parsed)};
 	const storeDir = flags.storeDir ?? defaultStoreDir(process.env);
 	const store = new LazyStore(storeDir);
 	const interactive = isInteractive(process);
 	let inputs;
 	try {
-		inputs = loadWizardInputs(store, sshConfigFile(flags));
+		inputs = loadWizardInputs(store, flags.sshConfig);
 	} catch (error) {
 		err(`${error instanceof Error ? error.message : String(error)}\n`);
 		return EXIT.failed;
 	}
+
+	const context: CommandContext = {flags, inputs, store, storeDir, interactive, out, err};
+	if (command !== undefined) return COMMANDS[command](operands, context);
 
 	let outcome: WizardOutcome;
 	if (!interactive) {
@@ -44,7 +63,7 @@ async function main(): Promise<number> {
 		outcome = await runInteractiveWizard(flags, inputs, store);
 		// "Details…": a dry run of the unsaved pack on its hosts, then the same review again.
 		while (outcome.kind === 'details') {
-			await applyPackToHosts(outcome.pack, {flags: {...flags, dryRun: true, sshConfig: sshConfigFile(flags)}, storeDir, interactive});
+			await applyPackToHosts(outcome.pack, {flags: {...flags, dryRun: true}, storeDir, interactive});
 			outcome = await runInteractiveWizard(flags, inputs, store, outcome.state);
 		}
 	}
@@ -65,6 +84,9 @@ async function main(): Promise<number> {
 		case 'details':
 			// Not reached: only the interactive wizard says 'details', and the loop above answers it.
 			return EXIT.failed;
+		case 'rerun':
+			// From the start menu: add or remove a slave, or check the pack's health.
+			return runRerunRequest(outcome.request, context);
 		case 'saved':
 			return afterWizard(outcome.pack, {flags, storePath: store.path, storeDir, interactive, out});
 	}

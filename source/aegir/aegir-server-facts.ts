@@ -9,7 +9,7 @@ import {splitSections} from '../plan/facts.js';
 import {StepFailedError, tail} from '../plan/step.js';
 import type {Transport} from '../plan/transport.js';
 import {commandLine} from '../shell/quote.js';
-import {parseStat, textFact, type PathStat, type TextFileFact} from './member-facts.js';
+import {parseGroupLine, parsePasswdLine, parseStat, textFact, type AccountEntry, type GroupEntry, type PathStat, type TextFileFact} from './member-facts.js';
 import {parsePublicKey, type PublicKey} from './ssh-keys.js';
 
 /** The identities ssh tries by default, in its order. */
@@ -20,6 +20,8 @@ export type AegirServerFactsRequest = {
 	aegirHome: string;
 	/** The system-wide known hosts file ssh also reads. */
 	globalKnownHosts?: string;
+	/** Aegir's user here (default aegir): its uid/gid are the pack's. */
+	aegirUser?: string;
 };
 
 export type IdentityFact = {name: string; key?: PublicKey; line: string};
@@ -30,10 +32,13 @@ export type AegirServerFacts = {
 	sshDir?: PathStat;
 	knownHosts: TextFileFact;
 	globalKnownHosts: TextFileFact;
+	/** The aegir user and group on the Aegir server: members get the same ids. */
+	user?: AccountEntry;
+	group?: GroupEntry;
 };
 
 export const AEGIR_SERVER_FACTS_SCRIPT = `
-N=$1 H=$2 GLOBAL=$3
+N=$1 H=$2 GLOBAL=$3 U=\${4:-aegir}
 LC_ALL=C
 export LC_ALL
 sec() { printf '\\n@@%s@@ %s\\n' "$N" "$1"; }
@@ -49,12 +54,14 @@ done
 sec ssh-dir; stat -L -c '%F|%a|%u|%g' -- "$H/.ssh" 2>/dev/null
 text known-hosts "$H/.ssh/known_hosts"
 text global-known-hosts "$GLOBAL"
+sec passwd; getent passwd "$U"
+sec group; getent group "$U"
 sec end
 exit 0
 `;
 
 export function aegirServerFactsCommand(request: AegirServerFactsRequest, nonce: string): string {
-	return `sh -s -- ${commandLine([nonce, request.aegirHome.replace(/\/+$/, ''), request.globalKnownHosts ?? '/etc/ssh/ssh_known_hosts'])}`;
+	return `sh -s -- ${commandLine([nonce, request.aegirHome.replace(/\/+$/, ''), request.globalKnownHosts ?? '/etc/ssh/ssh_known_hosts', request.aegirUser ?? 'aegir'])}`;
 }
 
 export function parseAegirServerFacts(text: string, nonce: string): AegirServerFacts {
@@ -74,6 +81,8 @@ export function parseAegirServerFacts(text: string, nonce: string): AegirServerF
 		sshDir: parseStat(sections.get('ssh-dir')),
 		knownHosts: textFact(sections, 'known-hosts'),
 		globalKnownHosts: textFact(sections, 'global-known-hosts'),
+		user: parsePasswdLine(sections.get('passwd')),
+		group: parseGroupLine(sections.get('group')),
 	};
 }
 

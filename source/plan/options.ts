@@ -1,6 +1,10 @@
 // Knobs of a plan. Everything has a default a real Aegir server wants; the file
 // locations exist so unit tests can run the real scripts against temp dirs.
 
+import type {AegirPrerequisiteOptions} from './steps/aegir-options.js';
+
+export type {AegirPrerequisiteOptions} from './steps/aegir-options.js';
+
 export type PlanOptions = {
 	/** Pack hosts that are the machine running the tool: nothing is rsynced to them. */
 	localHostNames?: string[];
@@ -21,9 +25,11 @@ export type PlanOptions = {
 	/** System file locations (tests point them at temp dirs). */
 	fstabPath?: string;
 	exportsDir?: string;
+	/** Check (and fix) what Aegir needs on every web head; off when absent. */
+	aegirPrerequisites?: AegirPrerequisiteOptions;
 };
 
-export type ResolvedPlanOptions = Required<PlanOptions>;
+export type ResolvedPlanOptions = Required<Omit<PlanOptions, 'aegirPrerequisites'>> & Pick<PlanOptions, 'aegirPrerequisites'>;
 
 export const DEFAULT_CONFIG_DIR = '/var/aegir/config';
 export const DEFAULT_PLATFORMS_DIR = '/var/aegir/platforms';
@@ -42,5 +48,6 @@ export function resolvePlanOptions(options: PlanOptions = {}): ResolvedPlanOptio
 		aegirUser: options.aegirUser ?? 'aegir',
 		fstabPath: options.fstabPath ?? '/etc/fstab',
 		exportsDir: options.exportsDir ?? '/etc/exports.d',
+		...(options.aegirPrerequisites ? {aegirPrerequisites: options.aegirPrerequisites} : {}),
 	};
 }

@@ -12,6 +12,8 @@ import {accessStep, aegirStep, diskStep, idGateStep, systemStep} from './steps/p
 import {exportDirectoryStep, exportStep, exportsFileStep, markerPath, markerStep} from './steps/nfs-server.js';
 import {fstabStep, mountPointStep, mountStep} from './steps/nfs-client.js';
 import {configSyncStep, platformsSyncStep} from './steps/sync.js';
+import {aegirAccountStep, aegirPrerequisiteSteps} from './steps/aegir-prerequisites.js';
+import {AegirPrerequisiteState} from './steps/aegir-state.js';
 
 /** Packages a host needs: the NFS server's, a client's, and rsync on web nodes that receive a sync. */
 export function packagesFor(isServer: boolean, isClient: boolean, receivesSync: boolean): string[] {
@@ -30,7 +32,7 @@ export function rolesOf(pack: Pack, host: Host): HostRole[] {
 	return roles;
 }
 
-function hostSteps(pack: Pack, host: Host, hosts: Host[], options: ResolvedPlanOptions): Step[] {
+function hostSteps(pack: Pack, host: Host, hosts: Host[], options: ResolvedPlanOptions, aegir?: AegirPrerequisiteState): Step[] {
 	const roles = rolesOf(pack, host);
 	const isServer = roles.includes('nfs-server');
 	const isClient = nfsClients(pack).some(client => client.name === host.name);
@@ -41,7 +43,10 @@ function hostSteps(pack: Pack, host: Host, hosts: Host[], options: ResolvedPlanO
 	// not when it is this machine, and not when it mounts the share.
 	const syncsPlatforms = roles.includes('master') && !isLocal && isServer;
 
-	const steps: Step[] = [accessStep(host), systemStep(host), diskStep(host, options), aegirStep(host, options), idGateStep(host, hosts, options)];
+	// Aegir's prerequisites are for its web servers: the heads, not a separate NFS server.
+	const aegirHere = aegir && isWebNode ? aegir : undefined;
+	const account = aegirHere ? aegirAccountStep(host, aegirHere) : aegirStep(host, options);
+	const steps: Step[] = [accessStep(host), systemStep(host), diskStep(host, options), account, idGateStep(host, hosts, options)];
 	const packages = packagesFor(isServer, isClient, receivesSync);
 	if (packages.length > 0) steps.push(packagesStep(host, packages, options));
 	if (isServer) {
@@ -56,6 +61,7 @@ function hostSteps(pack: Pack, host: Host, hosts: Host[], options: ResolvedPlanO
 	if (isClient) steps.push(mountPointStep(host, pack, options), fstabStep(host, pack, options), mountStep(host, pack));
 	if (receivesSync) steps.push(configSyncStep(host, options));
 	if (syncsPlatforms) steps.push(platformsSyncStep(host, pack.exportPath, options));
+	if (aegirHere) steps.push(...aegirPrerequisiteSteps(host, aegirHere));
 	return steps;
 }
 
@@ -88,10 +94,11 @@ export function planPack(pack: Pack, planOptions: PlanOptions = {}): Plan {
 	const options = resolvePlanOptions(planOptions);
 	const hosts = packHosts(pack);
 	const factsRequest = factsRequestFor(pack, options);
+	const aegir = options.aegirPrerequisites ? new AegirPrerequisiteState(pack, options, options.aegirPrerequisites) : undefined;
 	const hostPlans: HostPlan[] = hosts.map(host => ({
 		host,
 		roles: rolesOf(pack, host),
-		steps: hostSteps(pack, host, hosts, options),
+		steps: hostSteps(pack, host, hosts, options, aegir),
 		gatherFacts: (transport, signal) => gatherFacts(transport, factsRequest, signal),
 	}));
 	return {packName: pack.name, hosts: hostPlans, notes: notesFor(pack, options)};

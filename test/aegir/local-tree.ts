@@ -95,8 +95,8 @@ export function memberFacts(tree: Tree): MemberFacts {
 	return parseMemberFacts(result.stdout, NONCE);
 }
 
-export function serverFacts(tree: Tree): AegirServerFacts {
-	const command = aegirServerFactsCommand({aegirHome: tree.serverHome, globalKnownHosts: tree.globalKnownHosts}, NONCE);
+export function serverFacts(tree: Tree, aegirUser?: string): AegirServerFacts {
+	const command = aegirServerFactsCommand({aegirHome: tree.serverHome, globalKnownHosts: tree.globalKnownHosts, ...(aegirUser ? {aegirUser} : {})}, NONCE);
 	const result = spawnSync('sh', ['-c', command], {input: AEGIR_SERVER_FACTS_SCRIPT, encoding: 'utf8'});
 	if (result.status !== 0) throw new Error(`server facts failed: ${result.stderr}`);
 	return parseAegirServerFacts(result.stdout, NONCE);

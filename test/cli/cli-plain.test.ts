@@ -106,7 +106,7 @@ describe('the built CLI without a terminal', () => {
 		expect((await runCli([...base(), '--nmae', 'x'])).code).toBe(2);
 		const stray = await runCli([...base(), 'pack.example.com']);
 		expect(stray.code).toBe(2);
-		expect(stray.stderr).toMatch(/Unexpected argument: pack\.example\.com/);
+		expect(stray.stderr).toMatch(/Unknown command: pack\.example\.com/);
 	});
 
 	test('a corrupted store is reported and left untouched (exit 1)', async () => {

@@ -40,7 +40,10 @@ describe('command-line flags', () => {
 			moveAside: true,
 			configDir: '/srv/aegir/config',
 			platformsDir: '/srv/aegir/platforms',
-			unexpected: [],
+			widenExport: false,
+			json: false,
+			watch: false,
+			args: [],
 		});
 	});
 
@@ -48,8 +51,14 @@ describe('command-line flags', () => {
 		expect(parseCliFlags([])).toMatchObject({name: undefined, slave: [], subnet: [], host: [], yes: false, dryRun: false, saveOnly: false, acceptNewHostKeys: false, moveAside: false});
 	});
 
-	test('stray arguments are reported, not taken as answers', () => {
-		expect(parseCliFlags(['pack.example.com']).unexpected).toEqual(['pack.example.com']);
+	test('positional arguments are kept apart from the answers (the command and its operands)', () => {
+		expect(parseCliFlags(['add-slave', 'pack.example.com', 'web3', '--widen-export', '--yes'])).toMatchObject({
+			args: ['add-slave', 'pack.example.com', 'web3'],
+			widenExport: true,
+			yes: true,
+			name: undefined,
+		});
+		expect(parseCliFlags(['status', 'p', '--json', '--watch'])).toMatchObject({args: ['status', 'p'], json: true, watch: true});
 	});
 
 	test('--ssh-config wins over $AEGIR_PACK_SSH_CONFIG; neither means ~/.ssh/config (undefined)', () => {

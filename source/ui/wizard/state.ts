@@ -2,6 +2,7 @@
 // a step without losing anything and tests can drive it without a terminal.
 import {DEFAULT_EXPORT_PATH, packHosts, type Host, type Pack} from '../../pack/types.js';
 import {mergeHosts} from './known-hosts.js';
+import {chooseRemoveSlave, openRerun, startAtState, submitAddSlaves, tickAddSlaves} from './rerun-state.js';
 import {
 	ADD_HOST_FIELDS,
 	addHostProblems,
@@ -78,6 +79,7 @@ export function initState(init: WizardInit): WizardState {
 		};
 	}
 
+	if (init.startAt) return startAtState(state, init.startAt);
 	const first = state.sequence.find(step => !state.skip.includes(step)) ?? 'review';
 	return enter(state, first);
 }
@@ -86,6 +88,13 @@ export function initState(init: WizardInit): WizardState {
 const STEP_OF_ACTION: Partial<Record<WizardAction['type'], StepId>> = {
 	'start-new': 'start',
 	'open-pack': 'start',
+	'change-pack': 'start',
+	'start-add-slave': 'start',
+	'start-remove-slave': 'start',
+	'check-health': 'start',
+	'tick-add-slaves': 'add-slave',
+	'submit-add-slaves': 'add-slave',
+	'choose-remove-slave': 'remove-slave',
 	'set-name': 'name',
 	'submit-name': 'name',
 	'choose-master': 'master',
@@ -125,7 +134,21 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
 			return advance(fresh, 'start');
 		}
 		case 'open-pack':
-			return openPack(state, action.name);
+			return openPack(state, action.name, 'review');
+		case 'change-pack':
+			return openPack(state, action.name, 'export');
+		case 'start-add-slave':
+			return openRerun(state, {kind: 'add-slave', pack: action.name, hosts: []});
+		case 'start-remove-slave':
+			return openRerun(state, {kind: 'remove-slave', pack: action.name});
+		case 'check-health':
+			return state.packs.some(pack => pack.name === action.name) ? {...state, health: action.name} : state;
+		case 'tick-add-slaves':
+			return tickAddSlaves(state, action.names);
+		case 'submit-add-slaves':
+			return submitAddSlaves(state);
+		case 'choose-remove-slave':
+			return chooseRemoveSlave(state, action.name);
 		case 'set-name':
 			return withAnswers(state, {name: action.value});
 		case 'submit-name':
@@ -183,6 +206,11 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
 /** Show a step: it is no longer skipped, whatever flags said. */
 function enter(state: WizardState, step: StepId): WizardState {
 	const next: WizardState = {...state, step, skip: state.skip.filter(s => s !== step)};
+	if (step === 'start') {
+		// Back on the menu: no flow is under way any more.
+		next.flowStart = undefined;
+		next.rerun = undefined;
+	}
 	if (step === 'export') next.exportFocus = 'path';
 	if (step === 'review') {
 		next.review = {mode: 'choose'};
@@ -211,6 +239,8 @@ function advance(answered: WizardState, from: StepId): WizardState {
 function back(state: WizardState): WizardState {
 	if (state.addHost) return {...state, addHost: undefined};
 	if (state.step === 'review' && state.review.mode === 'edit') return {...state, review: {mode: 'choose'}};
+	if (state.step === 'rerun-review' && state.rerun) return {...state, step: state.rerun.kind};
+	if (state.flowStart !== undefined && state.flowStart === state.step) return toMenu(state);
 	const index = state.sequence.indexOf(state.step);
 	const previous = index > 0 ? state.sequence[index - 1] : undefined;
 	return previous ? enter(state, previous) : state;
@@ -288,10 +318,21 @@ function selectNewHost(state: WizardState, step: HostPickStep, host: Host): Wiza
 			return withAnswers(state, {slaves: [...state.answers.slaves, host.name]});
 		case 'nfsServer':
 			return withAnswers(state, {nfsServer: {kind: 'host', name: host.name}});
+		case 'add-slave':
+			return state.rerun?.kind === 'add-slave' ? {...state, rerun: {...state.rerun, hosts: [...state.rerun.hosts, host.name]}} : state;
 	}
 }
 
-function openPack(state: WizardState, name: string): WizardState {
+/** Esc on a flow's first screen: the menu, with the opened pack's answers dropped. */
+function toMenu(state: WizardState): WizardState {
+	const left: WizardState = state.origin.kind === 'pack'
+		? {...state, answers: state.initialAnswers, origin: {kind: 'new'}, base: undefined}
+		: state;
+	return enter({...left, returnToReview: false}, 'start');
+}
+
+/** A saved pack's answers, on its review (Re-apply) or its export screen (Change subnet / options). */
+function openPack(state: WizardState, name: string, step: 'review' | 'export'): WizardState {
 	const pack: Pack | undefined = state.packs.find(p => p.name === name);
 	if (!pack) return state;
 	const opened: WizardState = {
@@ -309,6 +350,7 @@ function openPack(state: WizardState, name: string): WizardState {
 		},
 		origin: {kind: 'pack', name: pack.name},
 		base: pack,
+		flowStart: step,
 	};
-	return enter(opened, 'review');
+	return enter(opened, step);
 }

@@ -2,14 +2,24 @@
 // Plain data only: no Ink here, so the reducer stays testable without a terminal.
 import type {Host, Pack} from '../../pack/types.js';
 
-/** The screens of the wizard, in the order they are shown. */
-export type StepId = 'start' | 'name' | 'master' | 'slaves' | 'nfsServer' | 'export' | 'review';
+/** The screens of the wizard: the start menu, the new-pack steps in order, then the re-run screens. */
+export type StepId =
+	| 'start'
+	| 'name'
+	| 'master'
+	| 'slaves'
+	| 'nfsServer'
+	| 'export'
+	| 'review'
+	| 'add-slave'
+	| 'remove-slave'
+	| 'rerun-review';
 
 /** Steps the review's "Edit" can return to. */
 export type EditableStep = 'name' | 'master' | 'slaves' | 'nfsServer' | 'export';
 
 /** Steps that pick hosts and so can open the "Add a host…" form. */
-export type HostPickStep = 'master' | 'slaves' | 'nfsServer';
+export type HostPickStep = 'master' | 'slaves' | 'nfsServer' | 'add-slave';
 
 /** The NFS server is either "whoever the master is" or one named host. */
 export type NfsChoice = {kind: 'master'} | {kind: 'host'; name: string};
@@ -58,12 +68,20 @@ export type Preset = {
 	autoConfirm: boolean;
 };
 
+/** A re-run of a saved pack being answered: the hosts ticked to add, or the slave to remove. */
+export type Rerun = {kind: 'add-slave'; pack: string; hosts: string[]} | {kind: 'remove-slave'; pack: string; host?: string};
+
+/** Where the CLI's add-slave / remove-slave commands open the wizard. */
+export type StartAt = {kind: 'add-slave'; pack: string; hosts: string[]} | {kind: 'remove-slave'; pack: string; host?: string};
+
 export type WizardInit = {
 	/** Known hosts: saved ones and ~/.ssh/config ones, already deduplicated by name. */
 	hosts: Host[];
 	/** Saved packs, offered on the start screen. */
 	packs: Pack[];
 	preset?: Preset;
+	/** Open straight at a re-run flow (hosts given: straight to its review). */
+	startAt?: StartAt;
 };
 
 export type WizardState = {
@@ -96,12 +114,27 @@ export type WizardState = {
 	autoConfirm: boolean;
 	/** Set once --yes has been acted on, so a failed save does not loop. */
 	autoConfirmUsed: boolean;
+	/** The re-run being answered (add-slave, remove-slave and rerun-review steps). */
+	rerun?: Rerun;
+	/** First screen of the flow opened from the start menu: Esc there returns to the menu. */
+	flowStart?: StepId;
+	/** "Check health" was chosen for this pack: the wizard hands it over at once. */
+	health?: string;
 };
 
 export type WizardAction =
 	| {type: 'back'}
 	| {type: 'start-new'}
+	/** Re-apply: the saved pack on its review. */
 	| {type: 'open-pack'; name: string}
+	/** Change subnet / options: the saved pack on the export screen, then its review. */
+	| {type: 'change-pack'; name: string}
+	| {type: 'start-add-slave'; name: string}
+	| {type: 'start-remove-slave'; name: string}
+	| {type: 'check-health'; name: string}
+	| {type: 'tick-add-slaves'; names: string[]}
+	| {type: 'submit-add-slaves'}
+	| {type: 'choose-remove-slave'; name: string}
 	| {type: 'set-name'; value: string}
 	| {type: 'submit-name'}
 	| {type: 'choose-master'; name: string}

@@ -1,12 +1,19 @@
 // The wizard: one reducer, one screen at a time, and the keys that work
 // everywhere (Esc back, Ctrl-C quit). Confirming saves through `store` and
-// hands the pack to `onDone`; quitting saves nothing.
+// hands the pack to `onDone`; quitting saves nothing. A re-run of a saved pack
+// (add / remove a slave, check health) is handed to `onRerun` instead.
 import {useInput} from 'ink';
 import {useCallback, useEffect, useReducer, useRef} from 'react';
 import type {Pack} from '../../pack/types.js';
+import type {PlanOptions} from '../../plan/options.js';
 import {useTerminalSize, type TerminalSize} from '../components/use-terminal-size.js';
 import {savePackWithHosts, type PackSink} from './save.js';
+import type {RerunRequest} from './rerun-request.js';
+import {healthRequest, rerunRequest, rerunReviewOf} from './rerun-selectors.js';
 import {AddHostScreen} from './screens/add-host-screen.js';
+import {AddSlaveScreen} from './screens/add-slave-screen.js';
+import {RemoveSlaveScreen} from './screens/remove-slave-screen.js';
+import {RerunReviewScreen} from './screens/rerun-review-screen.js';
 import type {ScreenArgs} from './screens/common.js';
 import {ExportScreen} from './screens/export-screen.js';
 import {MasterScreen} from './screens/master-screen.js';
@@ -30,13 +37,17 @@ export type WizardProps = {
 	onCancel: () => void;
 	/** "Details…" on the review: show a dry run of this (unsaved) pack, then come back with `state`. */
 	onDetails?: (pack: Pack, state: WizardState) => void;
+	/** A re-run review was confirmed (add / remove a slave), or "Check health" chosen: called once. */
+	onRerun?: (request: RerunRequest) => void;
+	/** The options the re-run will be planned with, so its review says what the run will do. */
+	planOptions?: PlanOptions;
 	/** Answers to start from (coming back from the details). */
 	resume?: WizardState;
 	/** Fixed size for tests; the real terminal's size otherwise. */
 	size?: TerminalSize;
 };
 
-export function Wizard({init, store, onDone, onQuit, onCancel, onDetails, resume, size: fixedSize}: WizardProps) {
+export function Wizard({init, store, onDone, onQuit, onCancel, onDetails, onRerun, planOptions, resume, size: fixedSize}: WizardProps) {
 	const [state, dispatch] = useReducer(wizardReducer, init, init => resume ?? initState(init));
 	const size = useTerminalSize(fixedSize);
 
@@ -61,12 +72,29 @@ export function Wizard({init, store, onDone, onQuit, onCancel, onDetails, resume
 		onDone(pack);
 	}, [state, store, onDone]);
 
+	// Re-runs are not saved here: the app runs them (and saves what they change).
+	const confirmRerun = useCallback(() => {
+		const request = state.step === 'rerun-review' ? rerunRequest(state, planOptions) : undefined;
+		if (done.current || !request || !onRerun) return;
+		done.current = true;
+		onRerun(request);
+	}, [state, planOptions, onRerun]);
+
+	// "Check health" needs no review: hand it over as soon as it is chosen.
+	useEffect(() => {
+		const request = healthRequest(state);
+		if (done.current || !request || !onRerun) return;
+		done.current = true;
+		onRerun(request);
+	}, [state, onRerun]);
+
 	// --yes accepts the review once, as soon as it is reached with nothing wrong.
 	useEffect(() => {
-		if (state.step !== 'review' || !state.autoConfirm || state.autoConfirmUsed) return;
+		if ((state.step !== 'review' && state.step !== 'rerun-review') || !state.autoConfirm || state.autoConfirmUsed) return;
 		dispatch({type: 'auto-confirm-used'});
-		confirm();
-	}, [state.step, state.autoConfirm, state.autoConfirmUsed, confirm]);
+		if (state.step === 'review') confirm();
+		else confirmRerun();
+	}, [state.step, state.autoConfirm, state.autoConfirmUsed, confirm, confirmRerun]);
 
 	const args: ScreenArgs = {state, dispatch, size};
 	// Keys make React mount a fresh screen (and fresh inputs) on every step change.
@@ -84,6 +112,21 @@ export function Wizard({init, store, onDone, onQuit, onCancel, onDetails, resume
 			return <NfsServerScreen key="nfs" {...args} />;
 		case 'export':
 			return <ExportScreen key="export" {...args} />;
+		case 'add-slave':
+			return <AddSlaveScreen key="add-slave" {...args} />;
+		case 'remove-slave':
+			return <RemoveSlaveScreen key="remove-slave" {...args} />;
+		case 'rerun-review': {
+			// Unreachable by keys (the pickers refuse a missing pack): say so rather than show nothing.
+			const review = rerunReviewOf(state, planOptions) ?? {
+				title: 'Re-run',
+				lines: [],
+				widened: [],
+				narrowed: [],
+				problems: [`no saved pack named ${state.rerun?.pack ?? '?'}, or nothing picked`],
+			};
+			return <RerunReviewScreen key="rerun-review" {...args} review={review} onConfirm={confirmRerun} onCancel={onCancel} />;
+		}
 		case 'review':
 			return (
 				<ReviewScreen

@@ -9,6 +9,7 @@ import type {Pack} from '../../../source/pack/types.js';
 import {presetFromFlags, type WizardFlags} from '../../../source/ui/wizard/preset.js';
 import type {WizardInit} from '../../../source/ui/wizard/types.js';
 import {Wizard} from '../../../source/ui/wizard/wizard.js';
+import type {RerunRequest} from '../../../source/ui/wizard/rerun-request.js';
 import {noFlags} from './fixtures.js';
 
 // Every key waits for a redraw: on a busy 2-core machine a long key sequence needs more than 5 s.
@@ -35,6 +36,7 @@ export function renderWizard(init: Omit<WizardInit, 'preset'>, options: RenderOp
 	const onDone = vi.fn<(pack: Pack) => void>();
 	const onQuit = vi.fn<() => void>();
 	const onCancel = vi.fn<() => void>();
+	const onRerun = vi.fn<(request: RerunRequest) => void>();
 	const preset = options.flags ? presetFromFlags({...noFlags, ...options.flags}, init.hosts) : undefined;
 	const app = render(
 		<Wizard
@@ -43,9 +45,10 @@ export function renderWizard(init: Omit<WizardInit, 'preset'>, options: RenderOp
 			onDone={onDone}
 			onQuit={onQuit}
 			onCancel={onCancel}
+			onRerun={onRerun}
 			size={{columns: options.columns ?? 80, rows: options.rows ?? 24}}
 		/>,
 	);
 	cleanups.push(() => app.unmount());
-	return {app, store, dir, onDone, onQuit, onCancel};
+	return {app, store, dir, onDone, onQuit, onCancel, onRerun};
 }

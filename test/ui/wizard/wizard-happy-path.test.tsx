@@ -93,7 +93,7 @@ describe('the wizard by keys', () => {
 		expect(new PackStore({dir}).listPacks()).toEqual([]);
 	});
 
-	test('"Add a slave to" a saved pack opens it in the review; Confirm saves it again unchanged', async () => {
+	test('"Re-apply" on a saved pack opens it in the review; Confirm saves it again unchanged', async () => {
 		const {app, store, onDone} = renderWizard({hosts: HOSTS, packs: []});
 		void app;
 		// The shared saved pack, as the wizard saves one: without a record of earlier applies.
@@ -104,8 +104,10 @@ describe('the wizard by keys', () => {
 		const second = renderWizard({hosts: HOSTS, packs: [saved]});
 		let frame = await waitForFrame(second.app, f => f.includes('Start'));
 		expect(frame).toContain('Create a new pack');
-		expect(frame).toContain('Add a slave to pack.example.com');
-		await press(second.app, KEY.down);
+		expect(frame).toMatch(/pack\.example\.com +Re-apply/);
+		// Re-apply is the pack's fifth entry, after "Create a new pack".
+		for (let i = 0; i < 5; i++) frame = await press(second.app, KEY.down);
+		expect(frame).toMatch(/❯ pack\.example\.com +Re-apply/);
 		frame = await press(second.app, KEY.enter);
 		expect(frame).toContain('Review pack pack.example.com');
 		second.app.stdin.write(KEY.enter);

@@ -15,7 +15,12 @@ const PLACEHOLDERS: Record<AddHostField, string> = {
 	user: 'root (default)',
 	port: '22 (default)',
 };
-const RETURN_TO: Record<AddHostForm['returnTo'], string> = {master: 'master', slaves: 'slaves', nfsServer: 'NFS server'};
+const RETURN_TO: Record<AddHostForm['returnTo'], string> = {
+	master: 'master',
+	slaves: 'slaves',
+	nfsServer: 'NFS server',
+	'add-slave': 'hosts to add',
+};
 const LABEL_WIDTH = 12;
 
 export function AddHostScreen({state, dispatch, size, form}: ScreenArgs & {form: AddHostForm}) {

@@ -1,39 +1,25 @@
-// Step 0, only when packs are saved: a new pack, or one of the saved ones.
+// The start menu, only when packs are saved: a new pack first, then for each
+// saved pack what can be done with it. The list scrolls at 80x24.
 import {Text} from 'ink';
-import {PickList} from '../../components/pick-list.js';
 import {useMemo} from 'react';
+import {PickList} from '../../components/pick-list.js';
 import {Screen} from '../../components/screen.js';
-import {fit} from '../host-label.js';
+import {menuAction, menuItems} from '../menu.js';
 import {listRows, wrappedLines, screenErrors, type ScreenArgs} from './common.js';
 
-const NEW = '\u0000new';
-
 export function StartScreen({state, dispatch, size}: ScreenArgs) {
-	const items = useMemo(
-		() => [
-			{label: 'Create a new pack', value: NEW},
-			...state.packs.map(pack => ({
-				label: fit(`Add a slave to ${pack.name}`, size.columns - 4),
-				value: pack.name,
-			})),
-		],
-		[state.packs, size.columns],
-	);
+	const items = useMemo(() => menuItems(state.packs, size.columns - 4), [state.packs, size.columns]);
 	const errors = screenErrors(state);
 	const limit = listRows(size, wrappedLines(errors, size.columns), 1);
 	return (
 		<Screen
 			title="Start"
-			hint="Set up a new pack, or open a saved one to add a slave."
+			hint={`Create a new pack, or pick what to do with a saved one (${state.packs.length} saved).`}
 			errors={errors}
 			keys="Up/Down choose   Enter open   Ctrl-C quit"
 			width={size.columns}
 		>
-			<PickList
-				items={items}
-				limit={limit}
-				onSelect={item => dispatch(item.value === NEW ? {type: 'start-new'} : {type: 'open-pack', name: item.value})}
-			/>
+			<PickList items={items} limit={limit} onSelect={item => dispatch(menuAction(item.value))} />
 			{items.length > limit ? <Text dimColor>{`${items.length} entries; scroll with Up/Down`}</Text> : null}
 		</Screen>
 	);

@@ -1,0 +1,28 @@
+// A re-run the wizard confirmed (start menu or a command in a terminal), run
+// the same way the non-interactive commands run it.
+import type {RerunRequest} from '../ui/wizard/rerun-request.js';
+import type {CommandContext} from './command-context.js';
+import {runAddSlave, runRemoveSlave} from './run-rerun.js';
+import {runStatus} from './status.js';
+
+export async function runRerunRequest(request: RerunRequest, context: CommandContext): Promise<number> {
+	const {flags} = context;
+	const applyContext = {flags, storeDir: context.storeDir, interactive: context.interactive, out: context.out};
+	switch (request.kind) {
+		case 'add-slave':
+			return runAddSlave(request.pack, request.hosts, request.newHosts, applyContext);
+		case 'remove-slave':
+			return runRemoveSlave(request.pack, request.host, applyContext);
+		case 'status':
+			return runStatus(request.pack, {
+				json: false,
+				watch: false,
+				interactive: context.interactive,
+				acceptNewHostKeys: flags.acceptNewHostKeys,
+				...(flags.knownHosts === undefined ? {} : {knownHosts: flags.knownHosts}),
+				...(flags.sshConfig === undefined ? {} : {sshConfig: flags.sshConfig}),
+				out: context.out,
+				err: context.err,
+			});
+	}
+}
