@@ -15,6 +15,8 @@ import {PlainReporter} from './report/plain-reporter.js';
 import {EXIT, type RunEvent, type RunListener} from './run/events.js';
 import {localHostNames} from './run/local-host.js';
 import {runPlan} from './run/runner.js';
+import {prepareAegir, registerAfterRun, type AegirSetup} from './run/aegir-setup.js';
+import {aegirRegistrationWanted, DEFAULT_AEGIR_HOME} from './run/aegir-wanted.js';
 import {packAfterRun} from './run/pack-record.js';
 import type {Prompter} from './run/prompter.js';
 import type {InkPrompter} from './ui/run/ink-prompter.js';
@@ -29,6 +31,12 @@ export type ApplyFlags = {
 	platformsDir?: string;
 	lockWait?: number;
 	sshConfig?: string;
+	/** Aegir's home on this machine (alias files, the aegir user's key); default /var/aegir. */
+	aegirHome?: string;
+	/** Register the pack in Aegir after a successful run (default: when this machine is an Aegir server). */
+	aegirRegister?: boolean;
+	/** Check and fix what Aegir needs on every web head. */
+	aegirPrerequisites?: boolean;
 };
 
 export type ApplyContext = {
@@ -37,6 +45,21 @@ export type ApplyContext = {
 	storeDir: string;
 	interactive: boolean;
 };
+
+/**
+ * The Aegir side of a run, only when asked (--aegir-prerequisites) or when this
+ * machine is an Aegir server (drush and its home): its alias files, the
+ * prerequisite options, and whether to register once the run succeeds.
+ */
+async function aegirSetup(flags: ApplyFlags, emit: (event: RunEvent) => void): Promise<{setup: AegirSetup; register: boolean} | undefined> {
+	const aegirHome = flags.aegirHome ?? DEFAULT_AEGIR_HOME;
+	const register = aegirRegistrationWanted(process.env, {aegirHome, flag: flags.aegirRegister ?? false});
+	// Registering a member Aegir does not know needs its web server, which the prerequisite checks find.
+	if (!register && !flags.aegirPrerequisites) return undefined;
+	const setup = await prepareAegir({aegirHome, prerequisites: true, emit, width: process.stdout.columns || 80});
+	for (const warning of setup.warnings) emit({type: 'notice', at: Date.now(), level: 'warn', message: warning});
+	return {setup, register};
+}
 
 /** What to run: a whole pack, or a re-run (add / remove a slave) of a saved one. */
 export type PlanRun = {
@@ -48,6 +71,8 @@ export type PlanRun = {
 	plan(options: PlanOptions): Plan & {pack?: Pack};
 	/** Hosts to add to the store once the run succeeds (new hosts of an add). */
 	newHosts?: Host[];
+	/** What changed, for Aegir's registration: a slave added or removed (default: the whole pack). */
+	change?: {slave?: string; removed?: Host};
 };
 
 /** What the planner needs from the flags, and which of `hosts` is this machine (never rsynced to). */
@@ -127,7 +152,8 @@ export async function runOnHosts(run: PlanRun, context: ApplyContext): Promise<n
 	});
 
 	try {
-		const plan = run.plan(planOptions);
+		const aegir = await aegirSetup(flags, broadcast);
+		const plan = run.plan(aegir?.setup.prerequisites ? {...planOptions, aegirPrerequisites: aegir.setup.prerequisites} : planOptions);
 		const outcome = await runPlan(plan, {
 			connect,
 			prompter,
@@ -145,6 +171,18 @@ export async function runOnHosts(run: PlanRun, context: ApplyContext): Promise<n
 			for (const host of run.newHosts ?? []) store.saveHost(host);
 			store.savePack(applied);
 		}
+
+		if (aegir?.register && outcome.exitCode === EXIT.ok && (applied || outcome.dryRun)) {
+			const result = await registerAfterRun(aegir.setup, {pack: applied ?? plan.pack ?? run.pack, ...run.change}, {
+				dryRun: flags.dryRun,
+				say: line => process.stdout.write(`${line}\n`),
+			});
+			if (!result.ok) {
+				process.stderr.write(`Aegir registration: ${result.message}\n`);
+				return EXIT.failed;
+			}
+		}
+
 		return outcome.exitCode;
 	} catch (error) {
 		view?.unmount();

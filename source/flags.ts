@@ -30,6 +30,12 @@ export type CliFlags = WizardFlags & {
 	json: boolean;
 	/** status: refresh the health table every few seconds until q. */
 	watch: boolean;
+	/** Aegir's home on this machine (default /var/aegir). */
+	aegirHome?: string;
+	/** Register the pack in Aegir after a successful run. */
+	aegirRegister: boolean;
+	/** Check and fix what Aegir needs on every web head. */
+	aegirPrerequisites: boolean;
 };
 
 export const HELP = `
@@ -83,6 +89,19 @@ export const HELP = `
 	  --json                   status: print the report as JSON
 	  --watch                  status: refresh every few seconds until q
 
+	Aegir
+	  --aegir-home <dir>       Aegir's home here: its drush alias files and the
+	                           aegir user's ssh key (default /var/aegir)
+	  --aegir-prerequisites    check on every web head what Aegir needs (aegir
+	                           user and uid/gid, sudoers for web server reloads,
+	                           web server include, Aegir's ssh key and known
+	                           host, rsync), show a table, fix each item
+	  --aegir-register         after a successful run, register the pack (or
+	                           the added/removed slave) in Aegir with drush, as
+	                           the aegir user; on by default when drush is on
+	                           PATH and <aegir-home>/.drush exists; with
+	                           --dry-run the drush commands are listed
+
 	Without a terminal (or with CI set) nothing is asked: give every answer
 	as a flag and --yes, or it exits 2 naming the missing flag.
 
@@ -119,6 +138,9 @@ export function parseCliFlags(argv: readonly string[] = process.argv.slice(2)): 
 			widenExport: {type: 'boolean', default: false},
 			json: {type: 'boolean', default: false},
 			watch: {type: 'boolean', default: false},
+			aegirHome: {type: 'string'},
+			aegirRegister: {type: 'boolean', default: false},
+			aegirPrerequisites: {type: 'boolean', default: false},
 		},
 	});
 	const {flags} = cli;
@@ -144,6 +166,9 @@ export function parseCliFlags(argv: readonly string[] = process.argv.slice(2)): 
 		widenExport: flags.widenExport,
 		json: flags.json,
 		watch: flags.watch,
+		aegirHome: flags.aegirHome,
+		aegirRegister: flags.aegirRegister,
+		aegirPrerequisites: flags.aegirPrerequisites,
 		args: cli.input,
 	};
 }

@@ -11,7 +11,14 @@ export type RerunContext = ApplyContext & {out: (text: string) => void};
 
 export async function runAddSlave(pack: Pack, slaves: Host[], newHosts: Host[], context: RerunContext): Promise<number> {
 	const code = await runOnHosts(
-		{pack, hosts: [...packHosts(pack), ...slaves], plan: options => planAddSlave(pack, slaves, options), newHosts},
+		{
+			pack,
+			hosts: [...packHosts(pack), ...slaves],
+			plan: options => planAddSlave(pack, slaves, options),
+			newHosts,
+			// Aegir re-saves the pack context; each new member without a context gets one first.
+			...(slaves.length === 1 && slaves[0] ? {change: {slave: slaves[0].name}} : {}),
+		},
 		context,
 	);
 	if (code === EXIT.ok && !context.flags.dryRun) {
@@ -24,7 +31,11 @@ export async function runAddSlave(pack: Pack, slaves: Host[], newHosts: Host[], 
 }
 
 export async function runRemoveSlave(pack: Pack, slave: string, context: RerunContext): Promise<number> {
-	const code = await runOnHosts({pack, hosts: packHosts(pack), plan: options => planRemoveSlave(pack, slave, options)}, context);
+	const removed = pack.slaves.find(host => host.name === slave);
+	const code = await runOnHosts(
+		{pack, hosts: packHosts(pack), plan: options => planRemoveSlave(pack, slave, options), ...(removed ? {change: {removed}} : {})},
+		context,
+	);
 	if (code === EXIT.ok && !context.flags.dryRun) context.out(`Pack ${pack.name}: ${slave} removed; the saved pack is updated.\n`);
 	else if (code !== EXIT.ok) context.out(`Pack ${pack.name} is saved as it was: run the same command again to finish.\n`);
 	return code;

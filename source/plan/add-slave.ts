@@ -22,6 +22,8 @@ import {accessStep, aegirStep, diskStep, GATE_STEP, systemStep} from './steps/pr
 import {exportStep, exportStepRef, exportsFileStep} from './steps/nfs-server.js';
 import {fstabStep, mountPointStep, mountStep} from './steps/nfs-client.js';
 import {configSyncStep} from './steps/sync.js';
+import {aegirAccountStep, aegirPrerequisiteSteps} from './steps/aegir-prerequisites.js';
+import {AegirPrerequisiteState} from './steps/aegir-state.js';
 
 export type AddSlavePlan = Plan & {
 	/** The pack as it is once the run succeeds: the new slaves appended, subnets widened if needed. */
@@ -65,14 +67,21 @@ export function subnetsToWiden(subnets: string[], newSlaves: Host[]): string[] {
 	return added;
 }
 
-function newSlaveSteps(pack: Pack, host: Host, newSlaves: Host[], exportRef: StepRef | undefined, options: ResolvedPlanOptions): Step[] {
+function newSlaveSteps(
+	pack: Pack,
+	host: Host,
+	newSlaves: Host[],
+	exportRef: StepRef | undefined,
+	options: ResolvedPlanOptions,
+	aegir: AegirPrerequisiteState | undefined,
+): Step[] {
 	const receivesSync = !options.localHostNames.includes(host.name);
 	const mount = mountStep(host, pack);
 	const steps: Step[] = [
 		accessStep(host),
 		systemStep(host),
 		diskStep(host, options),
-		aegirStep(host, options),
+		aegir ? aegirAccountStep(host, aegir) : aegirStep(host, options),
 		recordGateStep(host, newSlaves, pack.record, options),
 		packagesStep(host, packagesFor(false, true, receivesSync), options),
 		mountPointStep(host, pack, options),
@@ -81,6 +90,8 @@ function newSlaveSteps(pack: Pack, host: Host, newSlaves: Host[], exportRef: Ste
 		{...mount, dependsOn: exportRef ? [exportRef] : undefined},
 	];
 	if (receivesSync) steps.push(configSyncStep(host, options));
+	// What Aegir needs on a web head (only with --aegir-prerequisites): the new slaves only.
+	if (aegir) steps.push(...aegirPrerequisiteSteps(host, aegir));
 	return steps;
 }
 
@@ -123,8 +134,11 @@ export function planAddSlave(pack: Pack, newSlaves: Host[], planOptions: PlanOpt
 	const widened = subnetsToWiden(pack.subnets, newSlaves);
 	const after: Pack = {...pack, slaves: [...pack.slaves, ...newSlaves], subnets: [...pack.subnets, ...widened]};
 	const exportRef = widened.length > 0 ? exportStepRef(after) : undefined;
+	const aegir = options.aegirPrerequisites ? new AegirPrerequisiteState(after, options, options.aegirPrerequisites) : undefined;
 
-	const hosts: HostPlan[] = newSlaves.map(slave => rerunHostPlan(after, slave, newSlaveSteps(after, slave, newSlaves, exportRef, options), options));
+	const hosts: HostPlan[] = newSlaves.map(slave =>
+		rerunHostPlan(after, slave, newSlaveSteps(after, slave, newSlaves, exportRef, options, aegir), options),
+	);
 	if (widened.length > 0) hosts.push(rerunHostPlan(after, pack.nfsServer, wideningSteps(after, newSlaves, options), options));
 	const untouched = untouchedHosts(pack, hosts);
 	return {

@@ -43,6 +43,9 @@ describe('command-line flags', () => {
 			widenExport: false,
 			json: false,
 			watch: false,
+			aegirHome: undefined,
+			aegirRegister: false,
+			aegirPrerequisites: false,
 			args: [],
 		});
 	});
