@@ -3,6 +3,7 @@
 import type {RerunRequest} from '../ui/wizard/rerun-request.js';
 import type {CommandContext} from './command-context.js';
 import {runAddSlave, runRemoveSlave} from './run-rerun.js';
+import {statusOptions} from './status-command.js';
 import {runStatus} from './status.js';
 
 export async function runRerunRequest(request: RerunRequest, context: CommandContext): Promise<number> {
@@ -14,15 +15,6 @@ export async function runRerunRequest(request: RerunRequest, context: CommandCon
 		case 'remove-slave':
 			return runRemoveSlave(request.pack, request.host, applyContext);
 		case 'status':
-			return runStatus(request.pack, {
-				json: false,
-				watch: false,
-				interactive: context.interactive,
-				acceptNewHostKeys: flags.acceptNewHostKeys,
-				...(flags.knownHosts === undefined ? {} : {knownHosts: flags.knownHosts}),
-				...(flags.sshConfig === undefined ? {} : {sshConfig: flags.sshConfig}),
-				out: context.out,
-				err: context.err,
-			});
+			return runStatus(request.pack, statusOptions(context, {json: false, watch: false}));
 	}
 }

@@ -2,7 +2,7 @@
 import {EXIT} from '../run/events.js';
 import type {CommandContext} from './command-context.js';
 import {findSavedPack} from './saved-pack.js';
-import {runStatus} from './status.js';
+import {runStatus, type StatusOptions} from './status.js';
 
 export async function statusCommand(operands: string[], context: CommandContext): Promise<number> {
 	const {flags} = context;
@@ -18,14 +18,19 @@ export async function statusCommand(operands: string[], context: CommandContext)
 		return EXIT.badInput;
 	}
 
-	return runStatus(found.pack, {
-		json: flags.json,
-		watch: flags.watch,
+	return runStatus(found.pack, statusOptions(context, {json: flags.json, watch: flags.watch}));
+}
+
+/** runStatus's options from the command's context: the same connection flags as every run. */
+export function statusOptions(context: CommandContext, view: {json: boolean; watch: boolean}): StatusOptions {
+	const {flags} = context;
+	return {
+		...view,
 		interactive: context.interactive,
 		acceptNewHostKeys: flags.acceptNewHostKeys,
 		...(flags.knownHosts === undefined ? {} : {knownHosts: flags.knownHosts}),
 		...(flags.sshConfig === undefined ? {} : {sshConfig: flags.sshConfig}),
 		out: context.out,
 		err: context.err,
-	});
+	};
 }

@@ -4,7 +4,12 @@
 import {Box, Text, useInput} from 'ink';
 import {useRef, useState} from 'react';
 
-export type PickItem<V> = {label: string; value: V};
+export type PickItem<V> = {
+	label: string;
+	value: V;
+	/** Shown dim after the label (e.g. "Aegir"); the caller keeps label and note within the width. */
+	note?: string;
+};
 
 export type PickListProps<V> = {
 	items: ReadonlyArray<PickItem<V>>;
@@ -70,6 +75,7 @@ export function PickList<V>({items, limit, initialIndex = 0, onSelect, isActive 
 						<Text color={selected ? 'cyan' : undefined}>{selected ? '❯ ' : '  '}</Text>
 						<Text color={selected ? 'cyan' : undefined} wrap="truncate-end">
 							{item.label}
+							{item.note ? <Text dimColor>{item.note}</Text> : null}
 						</Text>
 					</Box>
 				);

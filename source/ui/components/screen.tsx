@@ -11,6 +11,8 @@ export type ScreenProps = {
 	hint: string;
 	/** Shown in red under the hint (e.g. a refused flag value). */
 	errors?: readonly string[];
+	/** Shown in yellow under the errors (e.g. Aegir alias files that were skipped). */
+	warnings?: readonly string[];
 	/** The keys line; the default names Enter, Esc and Ctrl-C. */
 	keys?: string;
 	width: number;
@@ -22,7 +24,7 @@ export const DEFAULT_KEYS = 'Enter next   Esc back   Ctrl-C quit';
 /** Lines the frame itself takes: title, hint, the gap above the body, the gap and keys line below. */
 export const FRAME_LINES = 5;
 
-export function Screen({title, progress, hint, errors = [], keys = DEFAULT_KEYS, width, children}: ScreenProps) {
+export function Screen({title, progress, hint, errors = [], warnings = [], keys = DEFAULT_KEYS, width, children}: ScreenProps) {
 	return (
 		<Box flexDirection="column" width={width}>
 			<Box justifyContent="space-between">
@@ -35,6 +37,7 @@ export function Screen({title, progress, hint, errors = [], keys = DEFAULT_KEYS,
 				{hint}
 			</Text>
 			<Messages kind="error" messages={errors} />
+			<Messages kind="warning" messages={warnings} />
 			<Box flexDirection="column" marginTop={1}>
 				{children}
 			</Box>

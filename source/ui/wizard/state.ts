@@ -1,6 +1,7 @@
 // The wizard as a pure reducer: every answer lives here, so Esc can go back
 // a step without losing anything and tests can drive it without a terminal.
 import {DEFAULT_EXPORT_PATH, packHosts, type Host, type Pack} from '../../pack/types.js';
+import {aegirPickerHosts} from './aegir-hosts.js';
 import {mergeHosts} from './known-hosts.js';
 import {chooseRemoveSlave, openRerun, startAtState, submitAddSlaves, tickAddSlaves} from './rerun-state.js';
 import {
@@ -47,11 +48,14 @@ export function initState(init: WizardInit): WizardState {
 		else generalErrors.push(error.message);
 	}
 
+	// Aegir's web servers lead the pickers; those no known host stands for are new hosts.
+	const picker = aegirPickerHosts(mergeHosts(presetHosts, init.hosts), init.aegir?.servers ?? []);
+
 	let state: WizardState = {
 		step: 'name',
 		sequence: init.packs.length > 0 ? ['start', ...MAIN_STEPS] : [...MAIN_STEPS],
-		hosts: mergeHosts(presetHosts, init.hosts),
-		newHosts: presetHosts.map(host => host.name),
+		hosts: picker.hosts,
+		newHosts: [...presetHosts.map(host => host.name), ...picker.created.map(host => host.name)],
 		packs: init.packs,
 		answers,
 		initialAnswers: answers,
@@ -65,6 +69,11 @@ export function initState(init: WizardInit): WizardState {
 		returnToReview: false,
 		autoConfirm: preset?.autoConfirm ?? false,
 		autoConfirmUsed: false,
+		aegir: {
+			servers: init.aegir?.servers ?? [],
+			hosts: picker.aegir,
+			problems: [...(init.aegir?.problems ?? []), ...picker.problems],
+		},
 	};
 
 	// A step the flags answered is still re-opened when the answer does not hold
@@ -79,9 +88,11 @@ export function initState(init: WizardInit): WizardState {
 		};
 	}
 
-	if (init.startAt) return startAtState(state, init.startAt);
-	const first = state.sequence.find(step => !state.skip.includes(step)) ?? 'review';
-	return enter(state, first);
+	const opened = init.startAt
+		? startAtState(state, init.startAt)
+		: enter(state, state.sequence.find(step => !state.skip.includes(step)) ?? 'review');
+	// Skipped alias files are said once, on the screen the session opens with.
+	return {...opened, aegir: {...opened.aegir, warnAt: opened.step}};
 }
 
 /** The step each screen's actions belong to. */

@@ -1,5 +1,6 @@
 // Shapes shared by the wizard's reducer, its flag preset and its screens.
 // Plain data only: no Ink here, so the reducer stays testable without a terminal.
+import type {AegirServer} from '../../aegir/alias-files.js';
 import type {Host, Pack} from '../../pack/types.js';
 
 /** The screens of the wizard: the start menu, the new-pack steps in order, then the re-run screens. */
@@ -82,6 +83,20 @@ export type WizardInit = {
 	preset?: Preset;
 	/** Open straight at a re-run flow (hosts given: straight to its review). */
 	startAt?: StartAt;
+	/** What Aegir knows (readAegirServers), problems as "file: message" lines. */
+	aegir?: {servers: AegirServer[]; problems: string[]};
+};
+
+/** What the wizard shows of Aegir: its web servers marked in the pickers, its packs on the start screen. */
+export type AegirView = {
+	/** Every server Aegir knows (packs, web and other servers). */
+	servers: AegirServer[];
+	/** Names of the picker hosts that are Aegir's web servers. */
+	hosts: string[];
+	/** Alias files (and servers) skipped, as "file: message" lines. */
+	problems: string[];
+	/** The session's first screen: the one that says files were skipped. */
+	warnAt?: StepId;
 };
 
 export type WizardState = {
@@ -120,6 +135,7 @@ export type WizardState = {
 	flowStart?: StepId;
 	/** "Check health" was chosen for this pack: the wizard hands it over at once. */
 	health?: string;
+	aegir: AegirView;
 };
 
 export type WizardAction =

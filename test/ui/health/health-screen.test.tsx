@@ -7,7 +7,7 @@ import {renderHealth} from '../../../source/ui/health/render-health.js';
 import {clientFacts, healthyObservations, observed, pack, serverFacts} from '../../health/fixtures.js';
 import {gate} from '../../run/fake-transport.js';
 import {KEY, overflow, plain, waitForFrame} from '../helpers/keys.js';
-import {FakeTerminal, waitFor} from './fake-terminal.js';
+import {FakeTerminal, waitFor} from '../fake-terminal.js';
 
 const SIZE = {columns: 80, rows: 24};
 // Generous: other suites may load the machine; a pass is still as fast as the frames come.

@@ -1,63 +1,10 @@
-import {EventEmitter} from 'node:events';
 import {describe, expect, it, vi} from 'vitest';
 import type {RunListener} from '../../../source/run/events.js';
 import {InkPrompter} from '../../../source/ui/run/ink-prompter.js';
 import {renderRun} from '../../../source/ui/run/render-run.js';
-import {stripControl} from '../../../source/report/terminal-text.js';
+import {FakeTerminal} from '../fake-terminal.js';
 import {runStarted, stepStarted, summaries, wholeRun} from '../../report/run-fixtures.js';
 import {hostKey, KEY, waitFor} from './fixtures.js';
-
-/** An 80x24 terminal: what Ink writes is collected, keys can be typed. */
-class FakeTerminal {
-	readonly stdout = Object.assign(new EventEmitter(), {
-		columns: 80,
-		rows: 24,
-		isTTY: true,
-		written: '',
-		write(chunk: string) {
-			this.written += chunk;
-			return true;
-		},
-	});
-
-	readonly stdin = Object.assign(new EventEmitter(), {
-		isTTY: true as boolean,
-		data: null as string | null,
-		setEncoding() {},
-		setRawMode() {},
-		resume() {},
-		pause() {},
-		ref() {},
-		unref() {},
-		read() {
-			const {data} = this;
-			this.data = null;
-			return data;
-		},
-	});
-
-	readonly stderr = Object.assign(new EventEmitter(), {write: () => true});
-
-	type(text: string): void {
-		this.stdin.data = text;
-		this.stdin.emit('readable');
-		this.stdin.emit('data', text);
-	}
-
-	text(): string {
-		return stripControl(this.stdout.written);
-	}
-
-	streams() {
-		return {
-			// Vitest replaces console; Ink's console patching does not work under it.
-			patchConsole: false,
-			stdout: this.stdout as unknown as NodeJS.WriteStream,
-			stdin: this.stdin as unknown as NodeJS.ReadStream,
-			stderr: this.stderr as unknown as NodeJS.WriteStream,
-		};
-	}
-}
 
 /** A stand-in for the runner's event emitter. */
 function eventSource() {

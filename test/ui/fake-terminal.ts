@@ -1,6 +1,6 @@
 // An 80x24 terminal for renderHealth: what Ink writes is collected, keys can be typed.
 import {EventEmitter} from 'node:events';
-import {stripControl} from '../../../source/report/terminal-text.js';
+import {stripControl} from '../../source/report/terminal-text.js';
 
 export class FakeTerminal {
 	readonly stdout = Object.assign(new EventEmitter(), {
