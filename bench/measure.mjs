@@ -16,9 +16,10 @@ const PRELOAD = pathToFileURL(path.join(HERE, 'self-cpu.mjs')).href;
 export const GNU_TIME = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 
 /**
- * @param {{args: string[], terminal: boolean, scratch: string, label: string, timeoutMs?: number}} options
+ * @param {{args: string[], terminal: boolean, scratch: string, label: string, timeoutMs?: number, readyMark?: string}} options
+ * readyMark: output that ends start-up (default " saved to ", the apply's "Pack … saved to").
  */
-export async function measureCli({args, terminal, scratch, label, timeoutMs = 300_000}) {
+export async function measureCli({args, terminal, scratch, label, timeoutMs = 300_000, readyMark = ' saved to '}) {
 	const timeFile = path.join(scratch, `${label}.time`);
 	const cpuFile = path.join(scratch, `${label}.cpu.json`);
 	const env = {
@@ -35,10 +36,10 @@ export async function measureCli({args, terminal, scratch, label, timeoutMs = 30
 	];
 	const [command, ...rest] = /** @type {[string, ...string[]]} */ (argv);
 	const started = performance.now();
-	// When the wizard part is over ("Pack … saved to …" printed) and the apply begins.
+	// When the wizard part is over ("Pack … saved to …" printed, or readyMark) and the run begins.
 	let ready;
 	const watch = output => {
-		if (ready === undefined && output.includes(' saved to ')) ready = (performance.now() - started) / 1000;
+		if (ready === undefined && output.includes(readyMark)) ready = (performance.now() - started) / 1000;
 	};
 	const {code, output} = terminal ? await inPty(command, rest, env, timeoutMs, watch) : await piped(command, rest, env, timeoutMs, watch);
 	const wall = (performance.now() - started) / 1000;

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run bench`: how long and how much CPU aegir-pack takes to apply a pack
 // on the local lab (test/lab/), fresh and as a no-op re-run, piped and in a
-// pty. Prints a table; asserts nothing. Needs root (the lab does).
+// pty, and to add one slave to an applied pack of 2 and of 8 hosts.
+// Prints a table; asserts nothing. Needs root (the lab does).
 // The lab is shared per machine: run it as `flock /tmp/aegir-lab.lock npm run bench`.
 // `--only=fresh-1,noop-8` runs a subset: the labs holding those runs (labels as in the table), each with all its runs.
 import fs from 'node:fs';
@@ -15,12 +16,20 @@ import {explanations, formatTable, machineLines} from './table.mjs';
 const log = message => process.stderr.write(`bench: ${message}\n`);
 const webNames = count => ['master', ...Array.from({length: count - 1}, (_, index) => `web${index + 1}`)];
 
-/** Each lab is brought up fresh; its runs follow one another on it. */
+const PACK_NAME = 'pack.example.com';
+
+/**
+ * Each lab is brought up fresh; its runs follow one another on it. A lab with
+ * `pack` applies a pack of its first `pack` hosts first (untimed), then its
+ * `add` runs add the next host with `add-slave` (timed).
+ */
 const LABS = [
 	{names: webNames(1), runs: [{label: 'fresh-1', terminal: false}]},
 	{names: webNames(3), runs: [{label: 'fresh-3', terminal: false}]},
 	{names: webNames(8), runs: [{label: 'fresh-8', terminal: false}, {label: 'noop-8', terminal: false}]},
 	{names: webNames(8), runs: [{label: 'fresh-8-tui', terminal: true}, {label: 'noop-8-tui', terminal: true}]},
+	{names: webNames(3), pack: 2, runs: [{label: 'add-2', terminal: false, add: true}]},
+	{names: webNames(9), pack: 8, runs: [{label: 'add-8', terminal: false, add: true}]},
 ];
 
 function onlyLabels(argv) {
@@ -56,17 +65,28 @@ async function main() {
 			const state = await up({names: lab.names, log});
 			snat = state.snat;
 			const storeDir = path.join(scratch, `store-${index}`);
-			const args = [
+			const files = [
 				...['--store-dir', storeDir, '--ssh-config', state.sshConfigFile, '--known-hosts', state.knownHostsFile],
-				...['--name', 'pack.example.com', '--master', 'master'],
-				...lab.names.slice(1).flatMap(name => ['--slave', name]),
-				...['--subnet', `${state.prefix}.0/24`],
-				...['--config-dir', aegir.configDir, '--platforms-dir', aegir.platformsDir, '--yes'],
+				...['--config-dir', aegir.configDir, '--platforms-dir', aegir.platformsDir],
 			];
+			const packNames = lab.names.slice(0, lab.pack ?? lab.names.length);
+			const args = [
+				...files,
+				...['--name', PACK_NAME, '--master', 'master'],
+				...packNames.slice(1).flatMap(name => ['--slave', name]),
+				...['--subnet', `${state.prefix}.0/24`, '--yes'],
+			];
+			if (lab.pack !== undefined && !(await setupApply({args, scratch, label: `${runs[0]?.label}-setup`}))) {
+				rows.push(...runs.map(run => ({label: run.label, hosts: lab.pack, terminal: run.terminal, code: 'setup failed', wall: Number.NaN, outputBytes: 0})));
+				continue;
+			}
 			for (const run of runs) {
 				log(`${run.label}: running (${run.terminal ? 'in an 80x24 pty' : 'piped, no TTY'})…`);
 				const hostsBefore = hostsCpu(state);
-				const result = await measureCli({args, terminal: run.terminal, scratch, label: run.label});
+				// add-N: one new slave (the lab's next host) joins the applied pack of N hosts.
+				const runArgs = run.add ? ['add-slave', PACK_NAME, lab.names[packNames.length], ...files, '--yes'] : args;
+				const readyMark = run.add ? 'aegir-pack: applying to' : undefined;
+				const result = await measureCli({args: runArgs, terminal: run.terminal, scratch, label: run.label, ...(readyMark ? {readyMark} : {})});
 				const hostsAfter = hostsCpu(state);
 				const hosts = hostsBefore === undefined || hostsAfter === undefined ? undefined : hostsAfter - hostsBefore;
 				fs.writeFileSync(path.join(scratch, `${run.label}.out`), result.output);
@@ -74,7 +94,7 @@ async function main() {
 					log(`${run.label}: exit ${result.code}; last output:\n${lastLines(result.output, 25)}`);
 				}
 				log(`${run.label}: exit ${result.code}, ${result.wall.toFixed(2)} s`);
-				rows.push({label: run.label, hosts: lab.names.length, terminal: run.terminal, ...result, hostsCpu: hosts});
+				rows.push({label: run.label, hosts: packNames.length, terminal: run.terminal, ...result, hostsCpu: hosts});
 			}
 		}
 	} finally {
@@ -85,6 +105,16 @@ async function main() {
 	process.stdout.write(`${formatTable(rows)}\n\n${explanations(rows).join('\n')}\n`);
 	log(`outputs of each run kept in ${scratch}`);
 	return rows.every(row => row.code === 0) ? 0 : 1;
+}
+
+/** The untimed apply an add-N run starts from; false (and the output's tail) when it failed. */
+async function setupApply({args, scratch, label}) {
+	log(`${label}: applying the pack first (not timed)…`);
+	const result = await measureCli({args, terminal: false, scratch, label});
+	fs.writeFileSync(path.join(scratch, `${label}.out`), result.output);
+	log(`${label}: exit ${result.code}, ${result.wall.toFixed(2)} s`);
+	if (result.code !== 0) log(`${label}: the pack could not be applied; last output:\n${lastLines(result.output, 25)}`);
+	return result.code === 0;
 }
 
 async function labDown() {

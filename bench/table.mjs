@@ -39,8 +39,10 @@ export function explanations(rows) {
 	const lines = [
 		'run          fresh-N: first apply on a fresh lab of N hosts (master + N-1 slaves); noop-8: the same command again right after fresh-8;',
 		'             *-tui: the same in an 80x24 pty (node-pty, TERM=xterm-256color, no CI), so the Ink run screen draws every update.',
+		'             add-N: `add-slave <pack> <new> --yes` on a pack of N hosts applied just before (not timed); hosts = N, the pack before the add.',
 		'wall s       spawn to exit of the CLI, as measured by the bench (the lab is already up; bringing it up is not counted).',
-		'ready s      spawn until "Pack … saved to" is printed: node start-up, module loading, flag review and saving, before any SSH.',
+		'ready s      spawn until "Pack … saved to" is printed: node start-up, module loading, flag review and saving, before any SSH;',
+		'             add-N: until "aegir-pack: applying to" (the review printed and the plan made, before any SSH).',
 		'tool CPU s   user+sys of the CLI and every local child it waited for (rsync, ssh), from GNU time.',
 		'node CPU s   user+sys of the node process alone (process.resourceUsage() at exit): what rendering and planning cost.',
 		'hosts CPU s  CPU the lab hosts spent during the run: sum of usage_usec deltas of their cgroup cpu.stat (sshd, apt, rsync, exportfs, …).',
@@ -54,6 +56,14 @@ export function explanations(rows) {
 		lines.push(
 			`no-op re-run on 8 hosts: ${seconds(noop.wall)} s wall (target ≈ ${NO_OP_TARGET_SECONDS} s): ` +
 				`${seconds(noop.ready)} s before any SSH, ${seconds(noop.ready === undefined ? undefined : noop.wall - noop.ready)} s connecting and checking.`,
+		);
+	}
+	const add2 = find('add-2');
+	const add8 = find('add-8');
+	if (add2 && add8) {
+		lines.push(
+			`adding one slave: ${seconds(add2.wall)} s wall to a 2-host pack vs ${seconds(add8.wall)} s to an 8-host pack ` +
+				`(hosts CPU ${seconds(add2.hostsCpu)} s vs ${seconds(add8.hostsCpu)} s): only the new slave is connected to, so the cost should not grow with the pack.`,
 		);
 	}
 	const plain = find('fresh-8');

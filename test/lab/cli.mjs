@@ -17,7 +17,8 @@ const USAGE = `usage: npm run lab -- COMMAND [options]
   down                        stop every host and remove all the lab made; verifies nothing is left
   status [--json]             hosts, their sshd, and what the lab holds on this machine
   exec HOST [COMMAND…]        run COMMAND in HOST as root (no ssh); a login shell without COMMAND
-  fault HOST FAULT [ARG]      stop-sshd kill-sshd start-sshd lock-dpkg unlock-dpkg readonly-fstab
+  fault HOST FAULT [ARG]      stop-sshd kill-sshd start-sshd stop-nfs-server start-nfs-server
+                              lock-dpkg unlock-dpkg readonly-fstab
                               immutable-fstab restore-fstab fill PATH unfill PATH
                               unreachable-drop unreachable-reject reachable
 
@@ -159,6 +160,8 @@ async function fault(lab, host, [name, arg]) {
 		'stop-sshd': () => f.stopSshd(host),
 		'kill-sshd': () => f.killSshd(host),
 		'start-sshd': () => f.startSshd(host),
+		'stop-nfs-server': () => f.stopNfsServer(host),
+		'start-nfs-server': () => f.startNfsServer(host),
 		'unreachable-drop': () => f.unreachable(host, 'drop'),
 		'unreachable-reject': () => f.unreachable(host, 'reject'),
 		reachable: () => f.reachable(host),

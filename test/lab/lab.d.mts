@@ -55,10 +55,14 @@ export type LabHandle = {
 	readFile(name: string, path: string): Promise<string | undefined>;
 	writeFile(name: string, path: string, content: string): Promise<void>;
 	checksumTree(name: string, dir: string): Promise<Record<string, string>>;
+	/** The host's sshd log (every connection, LogLevel VERBOSE); '' before the first one. */
+	sshdLog(name: string): Promise<string>;
 	fault: {
 		stopSshd(name: string): Promise<void>;
 		killSshd(name: string): Promise<void>;
 		startSshd(name: string): Promise<void>;
+		stopNfsServer(name: string): Promise<void>;
+		startNfsServer(name: string): Promise<void>;
 		unreachable(name: string, mode: 'drop' | 'reject'): Promise<void>;
 		reachable(name: string): Promise<void>;
 		holdDpkgLock(name: string): Promise<() => Promise<void>>;
@@ -71,6 +75,7 @@ export type LabHandle = {
 
 export const SUDO_USER: string;
 export const DEFAULT_AEGIR_UID: number;
+export const SSHD_LOG: string;
 export function labSupport(): {ok: boolean; reason?: string};
 export function labConfig(options?: LabLocation & {mirror?: string}): {dir: string; cacheDir: string; prefix: string; mirror: string; id: string};
 export function defaultNames(count: number): string[];

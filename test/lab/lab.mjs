@@ -32,6 +32,8 @@ export {labConfig, defaultNames};
 const STATE_VERSION = 1;
 export const SUDO_USER = 'admin';
 export const DEFAULT_AEGIR_UID = 1500;
+/** Where each host's sshd writes its log (host/init starts it with -E). */
+export const SSHD_LOG = '/var/log/aegir-lab-sshd.log';
 const REQUIRED_TOOLS = ['unshare', 'nsenter', 'nft', 'debootstrap', 'mount', 'chroot', 'ssh-keygen'];
 
 /**
@@ -410,10 +412,14 @@ export function openLab(options = {}) {
 		readFile: (name, file) => readHostFile(rootOf(name), file),
 		writeFile: (name, file, content) => writeHostFile(rootOf(name), file, content),
 		checksumTree: (name, dir) => checksumTree(rootOf(name), dir),
+		// Every connection sshd saw (LogLevel VERBOSE, see host/init): proves a run never reached a host.
+		sshdLog: async name => (await readHostFile(rootOf(name), SSHD_LOG)) ?? '',
 		fault: {
 			stopSshd: name => fault(name, 'stop-sshd'),
 			killSshd: name => fault(name, 'kill-sshd'),
 			startSshd: name => fault(name, 'start-sshd'),
+			stopNfsServer: name => fault(name, 'stop-nfs-server'),
+			startNfsServer: name => fault(name, 'start-nfs-server'),
 			unreachable: (name, mode) => setUnreachable(state.id, byName(name), mode === 'reject' ? 'reject' : 'drop', state.snat),
 			reachable: name => setUnreachable(state.id, byName(name), undefined, state.snat),
 			holdDpkgLock: async name => {

@@ -35,13 +35,15 @@ export function removeAegirServer(server: AegirServer | undefined): void {
 export function applyArgs(
 	lab: Lab,
 	server: AegirServer,
-	options: {master?: string; slaves?: string[]; knownHosts?: string; extra?: string[]} = {},
+	options: {master?: string; slaves?: string[]; knownHosts?: string; subnets?: string[]; extra?: string[]} = {},
 ): string[] {
 	const slaves = options.slaves ?? ['web1', 'web2'];
+	const subnets = options.subnets ?? ['127.0.1.0/24'];
 	return [
 		...['--store-dir', server.storeDir, '--ssh-config', lab.sshConfigFile, '--known-hosts', options.knownHosts ?? lab.knownHostsFile],
 		...['--name', PACK_NAME, '--master', options.master ?? 'master', ...slaves.flatMap(slave => ['--slave', slave])],
-		...['--subnet', '127.0.1.0/24', '--config-dir', server.configDir, '--platforms-dir', server.platformsDir, '--yes'],
+		...subnets.flatMap(subnet => ['--subnet', subnet]),
+		...['--config-dir', server.configDir, '--platforms-dir', server.platformsDir, '--yes'],
 		...(options.extra ?? []),
 	];
 }
@@ -97,7 +99,12 @@ export type StreamingRun = {
 
 /** The CLI without a terminal, its output readable while it runs (to apply a fault mid-run). */
 export function startApply(lab: Lab, server: AegirServer, options: Parameters<typeof applyArgs>[2] = {}): StreamingRun {
-	const child = spawn(process.execPath, [CLI_PATH, ...applyArgs(lab, server, options)], {
+	return startCli(applyArgs(lab, server, options));
+}
+
+/** Any CLI command line without a terminal (CI set), its output readable while it runs. */
+export function startCli(args: string[]): StreamingRun {
+	const child = spawn(process.execPath, [CLI_PATH, ...args], {
 		env: {...process.env, CI: 'true'},
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});

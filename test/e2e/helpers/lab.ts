@@ -23,6 +23,10 @@ export type LabFaults = {
 	/** Like `systemctl stop ssh`: new connections are refused, open sessions stay. */
 	stopSshd(host: string): Promise<void>;
 	startSshd(host: string): Promise<void>;
+	/** nfs-ganesha killed (a crashed or stopped nfsd): nothing answers on 2049, etab still lists the export. */
+	stopNfsServer(host: string): Promise<void>;
+	/** nfs-ganesha started again from etab (as `exportfs -ra` would). */
+	startNfsServer(host: string): Promise<void>;
 	/** Every sshd process killed: open sessions drop at once. */
 	killSshd(host: string): Promise<void>;
 	/** `drop`: packets vanish (connections time out); `reject`: "No route to host" at once. Both directions. */
@@ -58,6 +62,8 @@ export type Lab = {
 	writeFile(host: string, path: string, content: string): Promise<void>;
 	/** Hash, mode and owner of everything below `dir`, to prove nothing changed. */
 	checksumTree(host: string, dir: string): Promise<Record<string, string>>;
+	/** The host's sshd log: one `Connection from …` line per TCP connection, `Accepted …` per login. */
+	sshdLog(host: string): Promise<string>;
 	fault: LabFaults;
 	down(): Promise<void>;
 };
@@ -117,6 +123,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
 		readFile: (host, path) => handle.readFile(host, path),
 		writeFile: (host, path, content) => handle.writeFile(host, path, content),
 		checksumTree: (host, dir) => handle.checksumTree(host, dir),
+		sshdLog: host => handle.sshdLog(host),
 		fault: handle.fault,
 		async down() {
 			await down({log});
