@@ -3,6 +3,7 @@
 // terminal (Ink) or without one (flags only), and report how it ended.
 import {existsSync} from 'node:fs';
 import {join, resolve} from 'node:path';
+import {readAegirServers} from './aegir/alias-files.js';
 import {readSshConfigHosts} from './pack/ssh-config.js';
 import {PackStore} from './pack/store.js';
 import {packHosts, type Host, type Pack} from './pack/types.js';
@@ -54,7 +55,20 @@ export class LazyStore implements PackSink {
 	}
 }
 
-export type WizardInputs = {hosts: Host[]; packs: Pack[]; savedHosts?: Host[]};
+export type WizardInputs = {
+	hosts: Host[];
+	packs: Pack[];
+	savedHosts?: Host[];
+	/** The servers Aegir knows on this machine (its drush alias files), when it has any. */
+	aegir?: NonNullable<WizardInit['aegir']>;
+};
+
+/** Aegir's servers from its alias files; undefined when there is no Aegir here. Never throws: unreadable files are listed. */
+export async function loadAegirServers(aegirHome: string): Promise<WizardInputs['aegir']> {
+	const servers = await readAegirServers(aegirHome);
+	if (!servers.found) return undefined;
+	return {servers: servers.servers, problems: servers.problems.map(problem => `${problem.file}: ${problem.message}`)};
+}
 
 /** Saved hosts first, then ~/.ssh/config hosts not saved under the same name. Throws StoreError / SshConfigError. */
 export function loadWizardInputs(store: LazyStore, sshConfigFile: string | undefined): WizardInputs {
@@ -81,7 +95,7 @@ export type Output = {out: (text: string) => void; err: (text: string) => void};
 
 /** Without a terminal: flags are every answer; the review is printed, --yes accepts it. */
 export function runPlainWizard(flags: WizardFlags, inputs: WizardInputs, store: PackSink, output: Output): WizardOutcome {
-	const outcome = plainWizard(flags, inputs.hosts);
+	const outcome = plainWizard(flags, inputs.hosts, inputs.aegir);
 	if (outcome.review) output.out(outcome.review);
 	if (outcome.kind === 'refused') return {kind: 'refused', messages: outcome.messages};
 	try {
@@ -103,12 +117,12 @@ export async function runInteractiveWizard(
 	// Ink and the screens cost about half a second to load: only a terminal run pays for them.
 	const [{render}, {Wizard}] = await Promise.all([import('ink'), import('./ui/wizard/wizard.js')]);
 	let outcome: WizardOutcome = {kind: 'quit'};
-	const preset = presetFromFlags(flags, inputs.hosts);
+	const preset = presetFromFlags(flags, inputs.hosts, inputs.aegir?.servers);
 	// The add/remove reviews must say what the run will do: same plan options, this machine included.
 	const planOptions = planOptionsFor([...preset.hosts, ...inputs.hosts, ...inputs.packs.flatMap(packHosts)], flags);
 	const instance = render(
 		<Wizard
-			init={{hosts: inputs.hosts, packs: inputs.packs, preset, ...(startAt ? {startAt} : {})}}
+			init={{hosts: inputs.hosts, packs: inputs.packs, preset, ...(startAt ? {startAt} : {}), ...(inputs.aegir ? {aegir: inputs.aegir} : {})}}
 			{...(resume ? {resume} : {})}
 			store={store}
 			planOptions={planOptions}

@@ -3,7 +3,7 @@
 import process from 'node:process';
 import {afterWizard} from './after-wizard.js';
 import {applyPackToHosts} from './apply.js';
-import {LazyStore, loadWizardInputs, runInteractiveWizard, runPlainWizard, type WizardOutcome} from './app.js';
+import {LazyStore, loadAegirServers, loadWizardInputs, runInteractiveWizard, runPlainWizard, type WizardOutcome} from './app.js';
 import {addSlaveCommand} from './commands/add-slave.js';
 import type {CommandContext} from './commands/command-context.js';
 import {removeSlaveCommand} from './commands/remove-slave.js';
@@ -11,6 +11,7 @@ import {runRerunRequest} from './commands/run-rerun-request.js';
 import {statusCommand} from './commands/status-command.js';
 import {isInteractive, parseCliFlags, sshConfigFile} from './flags.js';
 import {defaultStoreDir} from './pack/store.js';
+import {DEFAULT_AEGIR_HOME} from './run/aegir-wanted.js';
 import {EXIT} from './run/events.js';
 
 const out = (text: string) => process.stdout.write(text);
@@ -44,6 +45,8 @@ async function main(): Promise<number> {
 	let inputs;
 	try {
 		inputs = loadWizardInputs(store, flags.sshConfig);
+		const aegir = await loadAegirServers(flags.aegirHome ?? DEFAULT_AEGIR_HOME);
+		if (aegir) inputs.aegir = aegir;
 	} catch (error) {
 		err(`${error instanceof Error ? error.message : String(error)}\n`);
 		return EXIT.failed;

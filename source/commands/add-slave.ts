@@ -7,6 +7,7 @@ import {packHosts} from '../pack/types.js';
 import {subnetsToWiden} from '../plan/add-slave.js';
 import {EXIT} from '../run/events.js';
 import {addSlaveReview, rerunReviewText} from '../ui/wizard/rerun-review.js';
+import {aegirPickerHosts} from '../ui/wizard/aegir-hosts.js';
 import {resolveHostNames} from './rerun-hosts.js';
 import {runAddSlave} from './run-rerun.js';
 import {findSavedPack} from './saved-pack.js';
@@ -20,7 +21,9 @@ export async function addSlaveCommand(operands: string[], context: CommandContex
 	const {pack} = found;
 	if (names.length === 0) return refuse(context, [`Name the host(s) to add to ${pack.name}: aegir-pack add-slave ${pack.name} <host>...`]);
 
-	const resolved = resolveHostNames(names, flags.host, inputs.hosts, inputs.savedHosts ?? []);
+	// Aegir's web servers can be named as they are in its pickers.
+	const known = inputs.aegir ? aegirPickerHosts(inputs.hosts, inputs.aegir.servers).hosts : inputs.hosts;
+	const resolved = resolveHostNames(names, flags.host, known, inputs.savedHosts ?? []);
 	if (resolved.problems.length > 0) return refuse(context, resolved.problems);
 
 	// With a terminal and no --yes, the wizard's review asks (and shows any widening diff).

@@ -3,7 +3,9 @@
 // already one of its packs, and alias files that could not be read.
 import {aegirPacks, type AegirServer} from '../../aegir/alias-files.js';
 import {aegirContextName} from '../../pack/validate.js';
+import {fit} from './host-label.js';
 import type {WizardState} from './types.js';
+import {wrapText} from './wrap-text.js';
 
 export const REGISTERED_MARK = 'already registered in Aegir';
 
@@ -33,11 +35,24 @@ export function unsavedAegirPacks(state: WizardState): string[] {
 		.map(server => `${server.context}: registered in Aegir, not saved here (${packMembers(server, state.aegir.servers)})`);
 }
 
-/** Notes kept to `max` lines: the last one says how many more there are. */
-export function capLines(lines: readonly string[], max: number, more: (count: number) => string): string[] {
-	if (lines.length <= max) return [...lines];
-	const shown = Math.max(0, max - 1);
-	return [...lines.slice(0, shown), more(lines.length - shown)];
+/**
+ * Notes as terminal rows of `width`: each note on at most two rows, all of them
+ * on at most `maxRows`; when some do not fit, the last row says how many.
+ */
+export function noteRows(notes: readonly string[], width: number, maxRows: number, more: (count: number) => string): string[] {
+	const rows: string[] = [];
+	for (const [index, note] of notes.entries()) {
+		const wrapped = wrapText(note, width, '  ');
+		const first = wrapped[0] ?? '';
+		const two = wrapped.length > 2 ? [first, fit(`  ${note.slice(first.length).trimStart()}`, width)] : wrapped;
+		const last = index === notes.length - 1;
+		if (rows.length + two.length + (last ? 0 : 1) > maxRows) {
+			rows.push(fit(more(notes.length - index), width));
+			break;
+		}
+		rows.push(...two);
+	}
+	return rows;
 }
 
 /** The typed name is already a pack in Aegir (not the saved pack being edited): say what saving it means. */

@@ -1,6 +1,7 @@
 // The wizard without a terminal: flags are the only answers, nothing is asked.
 // Missing or bad flags come back as messages naming the flag (the CLI exits 2).
 import type {Host, Pack, Problem} from '../../pack/types.js';
+import type {WizardInit} from './types.js';
 import {presetFromFlags, type WizardFlags} from './preset.js';
 import {clientHosts, draftPack, reviewProblems, subnetsText} from './selectors.js';
 import {initState} from './state.js';
@@ -10,8 +11,9 @@ export type PlainOutcome =
 	| {kind: 'accepted'; pack: Pack; newHosts: Host[]; review: string}
 	| {kind: 'refused'; messages: string[]; review?: string};
 
-export function plainWizard(flags: WizardFlags, knownHosts: readonly Host[]): PlainOutcome {
-	const preset = presetFromFlags(flags, knownHosts);
+/** `aegir`: Aegir's web servers can be named like known hosts; those used are new hosts, saved with the pack. */
+export function plainWizard(flags: WizardFlags, knownHosts: readonly Host[], aegir?: WizardInit['aegir']): PlainOutcome {
+	const preset = presetFromFlags(flags, knownHosts, aegir?.servers);
 	const messages = preset.errors.map(error => error.message);
 	if (flags.name === undefined) messages.push("--name is required: the pack's Aegir server name, e.g. pack.example.com");
 	if (flags.master === undefined) {
@@ -19,7 +21,7 @@ export function plainWizard(flags: WizardFlags, knownHosts: readonly Host[]): Pl
 	}
 	if (messages.length > 0) return {kind: 'refused', messages: unique(messages)};
 
-	const state = initState({hosts: [...knownHosts], packs: [], preset});
+	const state = initState({hosts: [...knownHosts], packs: [], preset, ...(aegir ? {aegir} : {})});
 	if (flags.subnet.length === 0 && subnetsText(state) === '' && clientHosts(state).length > 0) {
 		messages.push('--subnet is required: no client has an IP address to propose a subnet from');
 	}

@@ -4,6 +4,8 @@
 import {parseSubnetList, parseHostSpec, validateExportPath, validatePackName} from '../../pack/validate.js';
 import {showValue as shown} from '../../pack/text.js';
 import type {Host, Problem} from '../../pack/types.js';
+import type {AegirServer} from '../../aegir/alias-files.js';
+import {aegirPickerHosts} from './aegir-hosts.js';
 import {mergeHosts} from './known-hosts.js';
 import type {Answers, FlagError, Preset, StepId} from './types.js';
 
@@ -19,7 +21,8 @@ export type WizardFlags = {
 	yes: boolean;
 };
 
-export function presetFromFlags(flags: WizardFlags, knownHosts: readonly Host[]): Preset {
+/** `aegirServers`: Aegir's web servers can be named by --master, --slave and --nfs-server like known hosts. */
+export function presetFromFlags(flags: WizardFlags, knownHosts: readonly Host[], aegirServers: readonly AegirServer[] = []): Preset {
 	const errors: FlagError[] = [];
 	const answers: Partial<Answers> = {};
 	const skip: StepId[] = [];
@@ -30,8 +33,9 @@ export function presetFromFlags(flags: WizardFlags, knownHosts: readonly Host[])
 		if ('host' in parsed) flagHosts.push(parsed.host);
 		else errors.push({flag: '--host', message: flagMessage('--host', spec, parsed.problems)});
 	}
-	// A host defined on the command line replaces a known one of the same name.
-	const hosts = mergeHosts(flagHosts, knownHosts);
+	// A host defined on the command line replaces a known one of the same name;
+	// Aegir's servers are named as the wizard will offer them (see initState).
+	const hosts = aegirPickerHosts(mergeHosts(flagHosts, knownHosts), aegirServers).hosts;
 	const lookup = (flag: string, name: string, step: StepId): Host | undefined => {
 		const host = hosts.find(h => h.name === name);
 		if (!host) {

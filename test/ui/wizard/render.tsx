@@ -37,7 +37,7 @@ export function renderWizard(init: Omit<WizardInit, 'preset'>, options: RenderOp
 	const onQuit = vi.fn<() => void>();
 	const onCancel = vi.fn<() => void>();
 	const onRerun = vi.fn<(request: RerunRequest) => void>();
-	const preset = options.flags ? presetFromFlags({...noFlags, ...options.flags}, init.hosts) : undefined;
+	const preset = options.flags ? presetFromFlags({...noFlags, ...options.flags}, init.hosts, init.aegir?.servers) : undefined;
 	const app = render(
 		<Wizard
 			init={{...init, preset}}

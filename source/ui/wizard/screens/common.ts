@@ -2,6 +2,7 @@
 import type {Dispatch} from 'react';
 import {FRAME_LINES} from '../../components/screen.js';
 import type {TerminalSize} from '../../components/use-terminal-size.js';
+import {aegirSkippedWarning} from '../aegir-notes.js';
 import type {StepId, WizardAction, WizardState} from '../types.js';
 
 export type ScreenArgs = {
@@ -20,6 +21,11 @@ export function progress(step: StepId): string | undefined {
 /** Errors shown at the top of a screen: refused flag values for this step, then flag errors not tied to a step. */
 export function screenErrors(state: WizardState): string[] {
 	return [...(state.flagErrors[state.step] ?? []), ...(state.step === 'review' ? [] : state.generalErrors)];
+}
+
+/** Warnings at the top of a screen: Aegir alias files skipped, on the session's first screen. */
+export function screenWarnings(state: WizardState): string[] {
+	return aegirSkippedWarning(state);
 }
 
 /** Rows a list may take: what the frame, `errorLines` and `extra` lines leave, at least 3. */

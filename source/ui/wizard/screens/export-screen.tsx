@@ -6,7 +6,7 @@ import {Messages} from '../../components/messages.js';
 import {Screen} from '../../components/screen.js';
 import {fit} from '../host-label.js';
 import {clientHosts, exportPathProblems, subnetProblems, subnetsText} from '../selectors.js';
-import {progress, screenErrors, type ScreenArgs} from './common.js';
+import {progress, screenErrors, screenWarnings, type ScreenArgs} from './common.js';
 
 const LABEL_WIDTH = 16;
 
@@ -31,6 +31,7 @@ export function ExportScreen({state, dispatch, size}: ScreenArgs) {
 			progress={progress('export')}
 			hint="The directory shared over NFS, and the networks allowed to mount it."
 			errors={screenErrors(state)}
+			warnings={screenWarnings(state)}
 			keys="Enter next   Tab/Up/Down switch field   Esc back   Ctrl-C quit"
 			width={size.columns}
 		>

@@ -3,21 +3,24 @@ import {Text} from 'ink';
 import {PickList} from '../../components/pick-list.js';
 import {useMemo} from 'react';
 import {Screen} from '../../components/screen.js';
-import {ADD_HOST_LABEL, hostLabel, nameColumn} from '../host-label.js';
-import {listRows, wrappedLines, progress, screenErrors, type ScreenArgs} from './common.js';
+import {aegirFirst} from '../aegir-hosts.js';
+import {ADD_HOST_LABEL, hostRows} from '../host-label.js';
+import {listRows, wrappedLines, progress, screenErrors, screenWarnings, type ScreenArgs} from './common.js';
 
 const ADD = '\u0000add';
 
 export function MasterScreen({state, dispatch, size}: ScreenArgs) {
 	const items = useMemo(() => {
-		const width = nameColumn(state.hosts);
+		// Aegir's web servers first, marked.
+		const rows = hostRows(aegirFirst(state.hosts, state.aegir.hosts), size.columns - 4, state.aegir.hosts);
 		return [
-			...state.hosts.map(host => ({label: hostLabel(host, width, size.columns - 4), value: host.name})),
+			...rows.map(row => ({label: row.label, note: row.mark, value: row.host.name})),
 			{label: ADD_HOST_LABEL, value: ADD},
 		];
-	}, [state.hosts, size.columns]);
+	}, [state.hosts, state.aegir.hosts, size.columns]);
 	const errors = screenErrors(state);
-	const limit = listRows(size, wrappedLines(errors, size.columns), 1);
+	const warnings = screenWarnings(state);
+	const limit = listRows(size, wrappedLines([...errors, ...warnings], size.columns), 1);
 	const current = items.findIndex(item => item.value === state.answers.master);
 	return (
 		<Screen
@@ -29,6 +32,7 @@ export function MasterScreen({state, dispatch, size}: ScreenArgs) {
 					: 'The web head that gets platform and site code by rsync.'
 			}
 			errors={errors}
+			warnings={warnings}
 			keys="Up/Down choose   Enter next   Esc back   Ctrl-C quit"
 			width={size.columns}
 		>

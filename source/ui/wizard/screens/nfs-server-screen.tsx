@@ -4,8 +4,9 @@ import {Text} from 'ink';
 import {PickList} from '../../components/pick-list.js';
 import {useMemo} from 'react';
 import {Screen} from '../../components/screen.js';
-import {ADD_HOST_LABEL, fit, hostLabel, nameColumn, sshTarget} from '../host-label.js';
-import {listRows, wrappedLines, progress, screenErrors, type ScreenArgs} from './common.js';
+import {aegirFirst} from '../aegir-hosts.js';
+import {ADD_HOST_LABEL, fit, hostRows} from '../host-label.js';
+import {listRows, wrappedLines, progress, screenErrors, screenWarnings, type ScreenArgs} from './common.js';
 
 const MASTER = '\u0000master';
 const ADD = '\u0000add';
@@ -13,20 +14,20 @@ const ADD = '\u0000add';
 export function NfsServerScreen({state, dispatch, size}: ScreenArgs) {
 	const {master, slaves, nfsServer} = state.answers;
 	const items = useMemo(() => {
-		const others = state.hosts.filter(host => host.name !== master);
-		const width = nameColumn(others);
-		const targetWidth = Math.min(40, Math.max(0, ...others.map(host => sshTarget(host).length)));
+		// Aegir's web servers first, marked.
+		const others = aegirFirst(state.hosts.filter(host => host.name !== master), state.aegir.hosts);
+		const rows = hostRows(others, size.columns - 4, state.aegir.hosts, host =>
+			slaves.includes(host.name) ? '(slave)' : '(not a web head)',
+		);
 		return [
 			{label: fit(`The master, ${master ?? '?'} (recommended)`, size.columns - 4), value: MASTER},
-			...others.map(host => ({
-				label: hostLabel(host, width, size.columns - 4, slaves.includes(host.name) ? '(slave)' : '(not a web head)', targetWidth),
-				value: host.name,
-			})),
+			...rows.map(row => ({label: row.label, note: row.mark, value: row.host.name})),
 			{label: ADD_HOST_LABEL, value: ADD},
 		];
-	}, [state.hosts, master, slaves, size.columns]);
+	}, [state.hosts, state.aegir.hosts, master, slaves, size.columns]);
 	const errors = screenErrors(state);
-	const limit = listRows(size, wrappedLines(errors, size.columns), 1);
+	const warnings = screenWarnings(state);
+	const limit = listRows(size, wrappedLines([...errors, ...warnings], size.columns), 1);
 	const current = nfsServer.kind === 'master' ? 0 : items.findIndex(item => item.value === nfsServer.name);
 	return (
 		<Screen
@@ -34,6 +35,7 @@ export function NfsServerScreen({state, dispatch, size}: ScreenArgs) {
 			progress={progress('nfsServer')}
 			hint="It exports the platforms to the other web heads: a single point of failure."
 			errors={errors}
+			warnings={warnings}
 			keys="Up/Down choose   Enter next   Esc back   Ctrl-C quit"
 			width={size.columns}
 		>

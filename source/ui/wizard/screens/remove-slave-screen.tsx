@@ -5,7 +5,7 @@ import {PickList} from '../../components/pick-list.js';
 import {Screen} from '../../components/screen.js';
 import {hostLabel, nameColumn} from '../host-label.js';
 import {rerunPack} from '../rerun-selectors.js';
-import {listRows, wrappedLines, screenErrors, type ScreenArgs} from './common.js';
+import {listRows, wrappedLines, screenErrors, screenWarnings, type ScreenArgs} from './common.js';
 
 export function RemoveSlaveScreen({state, dispatch, size}: ScreenArgs) {
 	const pack = rerunPack(state);
@@ -18,7 +18,8 @@ export function RemoveSlaveScreen({state, dispatch, size}: ScreenArgs) {
 		}));
 	}, [pack, size.columns]);
 	const errors = screenErrors(state);
-	const limit = listRows(size, wrappedLines(errors, size.columns), 1);
+	const warnings = screenWarnings(state);
+	const limit = listRows(size, wrappedLines([...errors, ...warnings], size.columns), 1);
 	const chosen = state.rerun?.kind === 'remove-slave' ? state.rerun.host : undefined;
 	const current = items.findIndex(item => item.value === chosen);
 	return (
@@ -26,6 +27,7 @@ export function RemoveSlaveScreen({state, dispatch, size}: ScreenArgs) {
 			title={`Remove a slave from ${state.rerun?.pack ?? '?'}`}
 			hint="Its share is unmounted and its fstab entry removed; nothing else changes on it."
 			errors={errors}
+			warnings={warnings}
 			keys={items.length > 0 ? 'Up/Down choose   Enter review   Esc menu   Ctrl-C quit' : 'Esc menu   Ctrl-C quit'}
 			width={size.columns}
 		>

@@ -3,7 +3,7 @@ import {Text} from 'ink';
 import {useCallback, useMemo} from 'react';
 import {Messages} from '../../components/messages.js';
 import {Screen} from '../../components/screen.js';
-import {listRows, wrappedLines, progress, screenErrors, type ScreenArgs} from './common.js';
+import {listRows, wrappedLines, progress, screenErrors, screenWarnings, type ScreenArgs} from './common.js';
 import {HostTicker} from './host-ticker.js';
 
 export function SlavesScreen({state, dispatch, size}: ScreenArgs) {
@@ -16,13 +16,15 @@ export function SlavesScreen({state, dispatch, size}: ScreenArgs) {
 	const onAddHost = useCallback(() => dispatch({type: 'open-add-host', returnTo: 'slaves'}), [dispatch]);
 	const none = state.answers.slaves.length === 0;
 	const errors = screenErrors(state);
-	const limit = listRows(size, wrappedLines(errors, size.columns), 2);
+	const warnings = screenWarnings(state);
+	const limit = listRows(size, wrappedLines([...errors, ...warnings], size.columns), 2);
 	return (
 		<Screen
 			title="Tick the slaves"
 			progress={progress('slaves')}
 			hint='Web heads that see the code over NFS. New host: tick "+ Add a host…", Enter.'
 			errors={errors}
+			warnings={warnings}
 			keys="Up/Down move   Space tick   Enter next   Esc back   Ctrl-C quit"
 			width={size.columns}
 		>
@@ -31,6 +33,7 @@ export function SlavesScreen({state, dispatch, size}: ScreenArgs) {
 				ticked={state.answers.slaves}
 				width={size.columns}
 				limit={limit}
+				aegir={state.aegir.hosts}
 				onTick={onTick}
 				onSubmit={onSubmit}
 				onAddHost={onAddHost}
