@@ -38,6 +38,10 @@ in_root apt-get update -qq
 # view, so running hosts never share an apt lock.
 in_root apt-get install -y -qq --download-only \
 	nfs-kernel-server nfs-common rsync >/dev/null
+# apache2 too (no host has it installed): the e2e tests install it in a host to
+# check and fix Aegir's web server prerequisites for real (policy-rc.d below
+# keeps it from starting).
+in_root apt-get install -y -qq --download-only apache2 >/dev/null
 
 # The lab's own NFS server (a stand-in for the kernel's nfsd, which these
 # machines lack): nfs-ganesha with the VFS backend, unpacked under /opt and not
