@@ -47,6 +47,8 @@ async function main(): Promise<number> {
 		inputs = loadWizardInputs(store, flags.sshConfig);
 		const aegir = await loadAegirServers(flags.aegirHome ?? DEFAULT_AEGIR_HOME);
 		if (aegir) inputs.aegir = aegir;
+		// The screens show a count of skipped alias files; without them, each is named once here.
+		if (!interactive) for (const problem of aegir?.problems ?? []) err(`Warning: Aegir alias file skipped: ${problem}\n`);
 	} catch (error) {
 		err(`${error instanceof Error ? error.message : String(error)}\n`);
 		return EXIT.failed;
