@@ -22,7 +22,7 @@ import {accessStep, aegirStep, diskStep, GATE_STEP, systemStep} from './steps/pr
 import {exportStep, exportStepRef, exportsFileStep} from './steps/nfs-server.js';
 import {fstabStep, mountPointStep, mountStep} from './steps/nfs-client.js';
 import {configSyncStep} from './steps/sync.js';
-import {aegirAccountStep, aegirPrerequisiteSteps} from './steps/aegir-prerequisites.js';
+import {aegirAccountSteps, aegirPrerequisiteSteps} from './steps/aegir-prerequisites.js';
 import {AegirPrerequisiteState} from './steps/aegir-state.js';
 
 export type AddSlavePlan = Plan & {
@@ -81,7 +81,7 @@ function newSlaveSteps(
 		accessStep(host),
 		systemStep(host),
 		diskStep(host, options),
-		aegir ? aegirAccountStep(host, aegir) : aegirStep(host, options),
+		...(aegir ? aegirAccountSteps(host, aegir) : [aegirStep(host, options)]),
 		recordGateStep(host, newSlaves, pack.record, options),
 		packagesStep(host, packagesFor(false, true, receivesSync), options),
 		mountPointStep(host, pack, options),

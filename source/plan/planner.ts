@@ -12,7 +12,7 @@ import {accessStep, aegirStep, diskStep, idGateStep, systemStep} from './steps/p
 import {exportDirectoryStep, exportStep, exportsFileStep, markerPath, markerStep} from './steps/nfs-server.js';
 import {fstabStep, mountPointStep, mountStep} from './steps/nfs-client.js';
 import {configSyncStep, platformsSyncStep} from './steps/sync.js';
-import {aegirAccountStep, aegirPrerequisiteSteps} from './steps/aegir-prerequisites.js';
+import {aegirAccountSteps, aegirPrerequisiteSteps} from './steps/aegir-prerequisites.js';
 import {AegirPrerequisiteState} from './steps/aegir-state.js';
 
 /** Packages a host needs: the NFS server's, a client's, and rsync on web nodes that receive a sync. */
@@ -45,8 +45,8 @@ function hostSteps(pack: Pack, host: Host, hosts: Host[], options: ResolvedPlanO
 
 	// Aegir's prerequisites are for its web servers: the heads, not a separate NFS server.
 	const aegirHere = aegir && isWebNode ? aegir : undefined;
-	const account = aegirHere ? aegirAccountStep(host, aegirHere) : aegirStep(host, options);
-	const steps: Step[] = [accessStep(host), systemStep(host), diskStep(host, options), account, idGateStep(host, hosts, options)];
+	const account = aegirHere ? aegirAccountSteps(host, aegirHere) : [aegirStep(host, options)];
+	const steps: Step[] = [accessStep(host), systemStep(host), diskStep(host, options), ...account, idGateStep(host, hosts, options)];
 	const packages = packagesFor(isServer, isClient, receivesSync);
 	if (packages.length > 0) steps.push(packagesStep(host, packages, options));
 	if (isServer) {

@@ -106,12 +106,17 @@ describe.skipIf(!canRunLab.ok)('Aegir prerequisites on the lab, this machine as 
 		console.log(`[e2e] prerequisites fix run: ${Date.now() - started} ms`);
 		expect(run.stderr).toBe('');
 		expect(run.code).toBe(0);
-		// The account (the preflight's step, first) and rsync (the pack's packages step) are fixed
-		// before the table is read; every other item is ✖ there and fixed by its own step.
+		// The table is read before anything changes: every item is ✖ there. The account is fixed by
+		// the preflight's own step, rsync by the pack's packages step, every other item by its own step.
 		for (const host of HOSTS) {
 			const steps = stepLines(run.stdout, host);
 			expect(steps.find(line => line.includes('aegir user and group (Aegir)')), steps.join('\n')).toMatch(/\schanged\s/);
 			const table = tableOf(run.stdout, host);
+			// web2 keeps its rsync (apt pulled nothing out); web1's was removed.
+			for (const title of host === 'web1' ? ['aegir user and group', 'rsync'] : ['aegir user and group']) {
+				expect(table.find(line => line.includes(title)), `${host}: ${title}\n${table.join('\n')}`).toMatch(/✖/);
+			}
+
 			const titles = ['sudo for web server reloads', "web server reads Aegir's config", "Aegir server's key authorized", 'member known to Aegir ssh'];
 			for (const title of host === 'web1' ? ['web server', ...titles] : titles) {
 				expect(table.find(line => line.includes(title)), `${host}: ${title}\n${table.join('\n')}`).toMatch(/✖/);

@@ -11,7 +11,7 @@ const ids = (plan: Plan, name: string) => plan.hosts.find(hostPlan => hostPlan.h
 const titleOf = (plan: Plan, name: string, id: string) => plan.hosts.find(hostPlan => hostPlan.host.name === name)!.steps.find(step => step.id === id)!.title;
 const base = {configDir: tmpdir(), platformsDir: tmpdir()};
 const aegirPrerequisites = {aegirServerHome: '/var/aegir', connectAegirServer: async () => new FakeTransport('aegir')};
-const AEGIR = ['aegir/prerequisites', 'aegir/rsync', 'aegir/web-server', 'aegir/sudoers', 'aegir/web-include', 'aegir/authorized-key', 'aegir/known-host'];
+const AEGIR = ['aegir/rsync', 'aegir/web-server', 'aegir/sudoers', 'aegir/web-include', 'aegir/authorized-key', 'aegir/known-host'];
 
 describe('planning with Aegir prerequisites', () => {
 	it('is off by default: the plan is exactly as before', () => {
@@ -21,12 +21,14 @@ describe('planning with Aegir prerequisites', () => {
 		expect(titleOf(without, 'web1', 'preflight/aegir')).toBe('aegir user and group exist');
 	});
 
-	it('adds the table and a step per row at the end of every web head, and checks the account in preflight', () => {
+	it('reads the table before anything changes, checks the account in preflight, and adds a step per row at the end of every web head', () => {
 		const pack = makePack();
 		const without = planPack(pack, base);
 		const plan = planPack(pack, {...base, aegirPrerequisites});
 		for (const name of ['master', 'web1', 'web2']) {
-			expect(ids(plan, name)).toEqual([...ids(without, name), ...AEGIR]);
+			const before = ids(without, name);
+			const account = before.indexOf('preflight/aegir');
+			expect(ids(plan, name)).toEqual([...before.slice(0, account), 'aegir/prerequisites', ...before.slice(account), ...AEGIR]);
 			expect(titleOf(plan, name, 'preflight/aegir')).toBe('aegir user and group (Aegir)');
 		}
 	});

@@ -11,7 +11,7 @@ import type {Host} from '../../source/pack/types.js';
 import {resolvePlanOptions} from '../../source/plan/options.js';
 import type {Plan} from '../../source/plan/step.js';
 import type {AegirPrerequisiteOptions} from '../../source/plan/steps/aegir-options.js';
-import {aegirAccountStep, aegirPrerequisiteSteps} from '../../source/plan/steps/aegir-prerequisites.js';
+import {aegirAccountSteps, aegirPrerequisiteSteps} from '../../source/plan/steps/aegir-prerequisites.js';
 import {AegirPrerequisiteState} from '../../source/plan/steps/aegir-state.js';
 import type {RunEvent} from '../../source/run/events.js';
 import {runPlan} from '../../source/run/runner.js';
@@ -58,7 +58,7 @@ function aegirPlan(target: SimulatedMember, reports: PrerequisiteReport[], {host
 		hosts: hosts.map(host => ({
 			host,
 			roles: ['slave'],
-			steps: [aegirAccountStep(host, state), ...aegirPrerequisiteSteps(host, state)].filter(step => !only || only.includes(step.id)),
+			steps: [...aegirAccountSteps(host, state), ...aegirPrerequisiteSteps(host, state)].filter(step => !only || only.includes(step.id)),
 			gatherFacts: async () => makeFacts(),
 		})),
 	};
@@ -88,19 +88,19 @@ describe('Aegir prerequisite steps on a simulated member', () => {
 		expect(first.outcome.exitCode).toBe(0);
 		expect(first.finished.find(event => event.stepId === 'aegir/rsync')?.message).toBe('fixed: install rsync');
 
-		// The table was handed on before the fixes: the account was done in preflight, six to go.
+		// The table was handed on before anything changed: all seven to fix.
 		expect(reports).toHaveLength(1);
 		expect(reports[0]!.rows.map(row => [row.id, row.ok])).toEqual([
 			['rsync', false],
 			['web-server', false],
-			['aegir-account', true],
+			['aegir-account', false],
 			['sudoers', false],
 			['web-include', false],
 			['authorized-key', false],
 			['known-host', false],
 		]);
 		expect(first.finished.find(event => event.stepId === 'aegir/prerequisites')?.message).toBe(
-			"6 of 7 to fix: rsync, web server, sudo for web server reloads, web server reads Aegir's config, Aegir server's key authorized, member known to Aegir ssh",
+			`7 of 7 to fix: rsync, web server, ${me} user and group, sudo for web server reloads, web server reads Aegir's config, Aegir server's key authorized, member known to Aegir ssh`,
 		);
 
 		// What the stand-ins were asked to do, in order: the account, then the packages, then visudo on the temp file.

@@ -135,6 +135,11 @@ export function aegirAccountStep(host: Host, state: AegirPrerequisiteState): Ste
 	return rowStep(host, state, 'aegir-account', AEGIR_ACCOUNT_STEP, `${state.aegirUser} user and group (Aegir)`);
 }
 
+/** In place of preflight/aegir: the ✔/✖ table as the host is before this run changes anything, then the account. */
+export function aegirAccountSteps(host: Host, state: AegirPrerequisiteState): Step[] {
+	return [aegirTableStep(host, state), aegirAccountStep(host, state)];
+}
+
 /** One line for the table step: what is met, what is to fix, what needs a human. */
 export function reportSummary(report: PrerequisiteReport): string {
 	const failing = report.rows.filter(row => !row.ok);
@@ -145,14 +150,13 @@ export function reportSummary(report: PrerequisiteReport): string {
 	return `${failing.length} of ${report.rows.length} to fix${hand}: ${list}`;
 }
 
-/** Reads every row once before the fixes and hands the report on (the run shows it as a ✔/✖ table). */
+/** Reads every row once, before any step of the run changes the host, and hands the report on (the run shows it as a ✔/✖ table). */
 export function aegirTableStep(host: Host, state: AegirPrerequisiteState): Step {
 	return {
 		id: AEGIR_TABLE_STEP,
 		title: 'Aegir prerequisites',
 		host: host.name,
 		async check(context) {
-			// The pack's own steps since the account check (packages, config sync) may have changed things.
 			state.memberChanged(host.name);
 			const report = await state.report(host, context, STAMP_PLACEHOLDER);
 			try {
@@ -169,10 +173,7 @@ export function aegirTableStep(host: Host, state: AegirPrerequisiteState): Step 
 	};
 }
 
-/** The table, then a step per row (the account row is the preflight step above). */
+/** A step per row, after the pack's own steps (the table and the account row come first, aegirAccountSteps). */
 export function aegirPrerequisiteSteps(host: Host, state: AegirPrerequisiteState): Step[] {
-	return [
-		aegirTableStep(host, state),
-		...AEGIR_ROW_STEPS.map(row => rowStep(host, state, row.id, aegirStepId(row.id), `Aegir: ${row.title}`)),
-	];
+	return AEGIR_ROW_STEPS.map(row => rowStep(host, state, row.id, aegirStepId(row.id), `Aegir: ${row.title}`));
 }
