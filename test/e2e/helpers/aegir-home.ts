@@ -28,14 +28,15 @@ export function aliasFileText(context: string, fields: Record<string, AliasValue
 	return `<?php \n$aliases[${phpString(context)}] = array (\n${lines.join('')});\n`;
 }
 
+/** Fields every server context Aegir saves has. */
+function serverFields(remoteHost: string): Record<string, AliasValue> {
+	return {context_type: 'server', server: '@server_master', remote_host: remoteHost, aegir_root: '/var/aegir', script_user: 'aegir'};
+}
+
 /** Fields of a web server context as Aegir saves them. */
 export function webServerFields(remoteHost: string, kind: 'apache' | 'nginx'): Record<string, AliasValue> {
 	return {
-		context_type: 'server',
-		server: '@server_master',
-		remote_host: remoteHost,
-		aegir_root: '/var/aegir',
-		script_user: 'aegir',
+		...serverFields(remoteHost),
 		http_port: 80,
 		http_service_type: kind,
 		http_restart_cmd: kind === 'apache' ? 'sudo /usr/sbin/apache2ctl graceful' : 'sudo /etc/init.d/nginx reload',
@@ -46,11 +47,7 @@ export function webServerFields(remoteHost: string, kind: 'apache' | 'nginx'): R
 /** Fields of a pack context: master and slave lists of `@server_…` names. */
 export function packFields(remoteHost: string, masters: string[], slaves: string[]): Record<string, AliasValue> {
 	return {
-		context_type: 'server',
-		server: '@server_master',
-		remote_host: remoteHost,
-		aegir_root: '/var/aegir',
-		script_user: 'aegir',
+		...serverFields(remoteHost),
 		http_service_type: 'pack',
 		master_web_servers: masters.map(context => `@${context}`),
 		slave_web_servers: slaves.map(context => `@${context}`),
