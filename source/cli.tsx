@@ -5,4 +5,4 @@
 import process from 'node:process';
 
 process.env['NODE_ENV'] ??= 'production';
-await import('./main.js');
+await import('./cli/main.js');

@@ -4,10 +4,8 @@
 // Aegir's rsync stops at "Host key verification failed"). One read-only
 // command, run as root on the Aegir server, parsed here.
 
-import {randomBytes} from 'node:crypto';
-import {splitSections} from '../plan/facts.js';
-import {StepFailedError, tail} from '../plan/step.js';
-import type {Transport} from '../plan/transport.js';
+import {readSections, splitSections} from '../shell/sectioned-script.js';
+import type {Transport} from '../contracts/transport.js';
 import {commandLine} from '../shell/quote.js';
 import {parseGroupLine, parsePasswdLine, parseStat, textFact, type AccountEntry, type GroupEntry, type PathStat, type TextFileFact} from './member-facts.js';
 import {parsePublicKey, type PublicKey} from './ssh-keys.js';
@@ -88,18 +86,12 @@ export function parseAegirServerFacts(text: string, nonce: string): AegirServerF
 
 /** Run the script on the Aegir server (as root: the aegir user's .ssh is private). */
 export async function gatherAegirServerFacts(transport: Transport, request: AegirServerFactsRequest, signal?: AbortSignal): Promise<AegirServerFacts> {
-	const nonce = randomBytes(9).toString('hex');
-	const result = await transport.exec(aegirServerFactsCommand(request, nonce), {stdin: AEGIR_SERVER_FACTS_SCRIPT, sudo: true, timeoutMs: 30_000, signal});
-	const failure = (message: string) =>
-		new StepFailedError(`could not read the aegir user's ssh files on ${transport.hostName}${message}`, {
-			command: result.command,
-			code: result.code,
-			stderrTail: tail(result.stderr),
-		});
-	if (result.code !== 0) throw failure('');
-	try {
-		return parseAegirServerFacts(result.stdout, nonce);
-	} catch (error) {
-		throw failure(`: ${(error as Error).message}`);
-	}
+	return readSections(transport, {
+		what: "the aegir user's ssh files on",
+		script: AEGIR_SERVER_FACTS_SCRIPT,
+		command: nonce => aegirServerFactsCommand(request, nonce),
+		parse: parseAegirServerFacts,
+		timeoutMs: 30_000,
+		signal,
+	});
 }

@@ -2,9 +2,9 @@
 // command, what it does and how a review shows it. File edits go through the
 // planner's safe-edit (temp file, validation, backup, atomic rename).
 
-import {aptInstallCommand, describeAptInstall} from '../plan/apt.js';
-import {unifiedDiff} from '../plan/diff.js';
-import {describeSafeEdit, expectedFrom, safeEditCommand, type SafeEditOptions} from '../plan/safe-edit.js';
+import {aptInstallCommand, describeAptInstall} from '../shell/apt.js';
+import {unifiedDiff} from '../shell/unified-diff.js';
+import {describeSafeEdit, expectedFrom, safeEditCommand, type SafeEditOptions} from '../shell/safe-edit.js';
 import {commandLine} from '../shell/quote.js';
 import type {FixCommand, PrerequisiteFix} from './prerequisite-types.js';
 

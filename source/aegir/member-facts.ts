@@ -4,10 +4,8 @@
 // Aegir's config include, the aegir user's ssh files and the host's own public
 // keys. Every path is an argument, so tests run the real script on temp dirs.
 
-import {randomBytes} from 'node:crypto';
-import {splitSections} from '../plan/facts.js';
-import {StepFailedError, tail} from '../plan/step.js';
-import type {Transport} from '../plan/transport.js';
+import {readSections, splitSections} from '../shell/sectioned-script.js';
+import type {Transport} from '../contracts/transport.js';
 import {commandLine} from '../shell/quote.js';
 import {includedDirectories} from './sudoers.js';
 import {APACHE_PACKAGES, DEFAULT_INCLUDE_LINK, NGINX_PACKAGES} from './web-server.js';
@@ -280,18 +278,12 @@ export function parseMemberFacts(text: string, nonce: string): MemberFacts {
 
 /** Run the facts script on a member (as root) and parse what it printed. */
 export async function gatherMemberFacts(transport: Transport, request: MemberFactsRequest, signal?: AbortSignal): Promise<MemberFacts> {
-	const nonce = randomBytes(9).toString('hex');
-	const result = await transport.exec(memberFactsCommand(request, nonce), {stdin: MEMBER_FACTS_SCRIPT, sudo: true, timeoutMs: 60_000, signal});
-	const failure = (message: string) =>
-		new StepFailedError(`could not read the Aegir prerequisites of ${transport.hostName}${message}`, {
-			command: result.command,
-			code: result.code,
-			stderrTail: tail(result.stderr),
-		});
-	if (result.code !== 0) throw failure('');
-	try {
-		return parseMemberFacts(result.stdout, nonce);
-	} catch (error) {
-		throw failure(`: ${(error as Error).message}`);
-	}
+	return readSections(transport, {
+		what: 'the Aegir prerequisites of',
+		script: MEMBER_FACTS_SCRIPT,
+		command: nonce => memberFactsCommand(request, nonce),
+		parse: parseMemberFacts,
+		timeoutMs: 60_000,
+		signal,
+	});
 }

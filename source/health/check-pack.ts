@@ -8,7 +8,7 @@ import {packHosts, type Host, type Pack} from '../pack/types.js';
 import {gatherFacts} from '../plan/facts.js';
 import {resolvePlanOptions, type PlanOptions} from '../plan/options.js';
 import {factsRequestFor} from '../plan/planner.js';
-import type {Transport} from '../plan/transport.js';
+import type {Transport} from '../contracts/transport.js';
 import {evaluateHealth, type HostObservation} from './evaluate.js';
 import {probeNfsService} from './nfs-service.js';
 import type {HealthReport} from './types.js';

@@ -4,7 +4,7 @@
 
 import {isIP} from 'node:net';
 import {commandLine} from '../shell/quote.js';
-import type {ExecResult, Transport} from '../plan/transport.js';
+import type {ExecResult, Transport} from '../contracts/transport.js';
 import type {NfsServiceFact} from './types.js';
 
 export const NFS_PORT = 2049;

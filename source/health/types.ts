@@ -1,7 +1,7 @@
 // The health report: what `aegir-pack status` shows as a table, prints as JSON
 // for monitoring, and turns into an exit code. Plain data, no Ink, no ssh2.
 
-import type {HostRole} from '../run/events.js';
+import type {HostRole} from '../contracts/roles.js';
 
 export type HealthCheck = {
 	/** Stable key for monitoring: `reachable`, `aegir`, `export`, `nfs-service`, `fstab`, `mount`, `responsive`, `marker`. */

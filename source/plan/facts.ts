@@ -1,11 +1,10 @@
 // Facts: what a host looks like right now, parsed from the sections the facts
 // script prints. Parsing is pure; gathering is one exec.
 
-import {randomBytes} from 'node:crypto';
 import {parseExportfs, type ExportEntry} from './exports-file.js';
 import {FACTS_SCRIPT, factsCommand, type FactsRequest} from './facts-script.js';
-import {StepFailedError, tail} from './step.js';
-import type {Transport} from './transport.js';
+import {readSections, splitSections} from '../shell/sectioned-script.js';
+import type {Transport} from '../contracts/transport.js';
 
 export type FileFact = {present: false} | {present: true; content: string; readable: boolean};
 
@@ -51,19 +50,6 @@ export type Facts = {
 
 export class FactsParseError extends Error {
 	override name = 'FactsParseError';
-}
-
-/** Split the script output into sections by name; content is exact (byte for byte). */
-export function splitSections(text: string, nonce: string): Map<string, string> {
-	const sections = new Map<string, string>();
-	const parts = text.split(`\n@@${nonce}@@ `);
-	for (const part of parts.slice(1)) {
-		const newline = part.indexOf('\n');
-		const name = newline === -1 ? part : part.slice(0, newline);
-		sections.set(name, newline === -1 ? '' : part.slice(newline + 1));
-	}
-
-	return sections;
 }
 
 function parseOsRelease(text: string): OsFact | undefined {
@@ -199,25 +185,12 @@ export async function gatherFacts(
 	request: Omit<FactsRequest, 'nonce'>,
 	signal?: AbortSignal,
 ): Promise<Facts> {
-	const nonce = randomBytes(9).toString('hex');
-	const command = factsCommand({...request, nonce});
-	const result = await transport.exec(command, {stdin: FACTS_SCRIPT, sudo: true, timeoutMs: 60_000, signal});
-	if (result.code !== 0) {
-		const reason = result.stderr.split('\n').map(line => line.trim()).filter(Boolean).at(-1) ?? `exit code ${result.code}`;
-		throw new StepFailedError(`could not read the state of ${transport.hostName}: ${reason}`, {
-			command: result.command,
-			code: result.code,
-			stderrTail: tail(result.stderr),
-		});
-	}
-
-	try {
-		return parseFacts(result.stdout, nonce);
-	} catch (error) {
-		throw new StepFailedError(`could not read the state of ${transport.hostName}: ${(error as Error).message}`, {
-			command: result.command,
-			code: result.code,
-			stderrTail: tail(result.stderr),
-		});
-	}
+	return readSections(transport, {
+		what: 'the state of',
+		script: FACTS_SCRIPT,
+		command: nonce => factsCommand({...request, nonce}),
+		parse: parseFacts,
+		timeoutMs: 60_000,
+		signal,
+	});
 }

@@ -2,7 +2,7 @@
 // no connection, no clock; the runner brings those.
 
 import {nfsClients, packHosts, type Host, type Pack} from '../pack/types.js';
-import type {HostRole} from '../run/events.js';
+import type {HostRole} from '../contracts/roles.js';
 import {dropInPath} from './exports-file.js';
 import {gatherFacts} from './facts.js';
 import {resolvePlanOptions, type PlanOptions, type ResolvedPlanOptions} from './options.js';

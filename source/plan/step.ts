@@ -3,10 +3,10 @@
 // planner builds them. Nothing here knows about ssh2 or Ink.
 
 import type {Host} from '../pack/types.js';
-import type {HostRole} from '../run/events.js';
-import type {Prompter} from '../run/prompter.js';
+import type {HostRole} from '../contracts/roles.js';
+import type {Prompter} from '../contracts/prompter.js';
 import type {Facts} from './facts.js';
-import type {Transport} from './transport.js';
+import type {Transport} from '../contracts/transport.js';
 
 /** A step of some host of the plan: dependencies may point at other hosts. */
 export type StepRef = {host: string; id: string};
@@ -90,25 +90,3 @@ export type Plan = {
 	/** Things worth saying before the run (e.g. "platforms not synced: the master is this machine"). */
 	notes: string[];
 };
-
-/** A command failed: the runner reports the command, its exit code and the tail of its stderr. */
-export class StepFailedError extends Error {
-	override name = 'StepFailedError';
-	readonly command?: string;
-	readonly code?: number;
-	readonly stderrTail?: string;
-
-	constructor(message: string, details: {command?: string; code?: number; stderrTail?: string} = {}) {
-		super(message);
-		this.command = details.command;
-		this.code = details.code;
-		this.stderrTail = details.stderrTail;
-	}
-}
-
-/** The last lines of a command's error output, enough to act on without opening the log. */
-export function tail(text: string, lines = 8, maxChars = 2000): string {
-	const trimmed = text.replace(/\s+$/, '');
-	const kept = trimmed.split('\n').slice(-lines).join('\n');
-	return kept.length > maxChars ? kept.slice(-maxChars) : kept;
-}

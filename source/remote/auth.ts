@@ -7,7 +7,7 @@ import {readFile} from 'node:fs/promises';
 import {homedir} from 'node:os';
 import {join} from 'node:path';
 import ssh2, {type AnyAuthMethod, type AuthHandlerMiddleware, type IdentityCallback, type ParsedKey} from 'ssh2';
-import type {ResolvedHost} from './ssh-config.js';
+import type {ResolvedHost} from './resolve-host.js';
 
 export type AuthCandidate = {
 	/** For error messages: `ssh-agent`, or the key file path. */

@@ -8,7 +8,7 @@ import {homedir} from 'node:os';
 import {join} from 'node:path';
 import ssh2, {type Algorithms} from 'ssh2';
 import type {Host} from '../pack/types.js';
-import type {Prompter} from '../run/prompter.js';
+import type {Prompter} from '../contracts/prompter.js';
 import {authHandlerFor, defaultIdentityFiles, planAuth} from './auth.js';
 import {
 	ConnectError,
@@ -20,7 +20,7 @@ import {
 	type Endpoint,
 } from './errors.js';
 import {appendKnownHost, checkHostKey, fingerprintSha256, keyTypeOf, knownKeyTypes, readKnownHosts, type KnownHostsEntry} from './known-hosts.js';
-import {resolveHost} from './ssh-config.js';
+import {resolveHost} from './resolve-host.js';
 import {SshTransport} from './ssh-transport.js';
 
 export type ConnectOptions = {

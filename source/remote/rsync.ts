@@ -6,7 +6,7 @@
 import {spawn} from 'node:child_process';
 import {resolve as resolvePath} from 'node:path';
 import {OutputCollector} from './output-collector.js';
-import type {PushTreeOptions, PushTreeResult} from '../plan/transport.js';
+import type {PushTreeOptions, PushTreeResult} from '../contracts/transport.js';
 import {commandLine} from '../shell/quote.js';
 
 /** Everything rsync's ssh needs to reach and trust the host. */

@@ -5,8 +5,8 @@
 
 import {OutputCollector} from './output-collector.js';
 import type {Client, ClientChannel} from 'ssh2';
-import type {ExecOptions, ExecResult, PushTreeOptions, PushTreeResult, Transport} from '../plan/transport.js';
-import type {Prompter} from '../run/prompter.js';
+import type {ExecOptions, ExecResult, PushTreeOptions, PushTreeResult, Transport} from '../contracts/transport.js';
+import type {Prompter} from '../contracts/prompter.js';
 import {describeEndpoint, type Endpoint} from './errors.js';
 import {runRsync, type RsyncTarget} from './rsync.js';
 import {Semaphore} from './semaphore.js';

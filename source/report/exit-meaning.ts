@@ -1,5 +1,5 @@
 // What each exit code of a run means, said the same way on the screen and in plain output.
-import {EXIT} from '../run/events.js';
+import {EXIT} from '../contracts/exit-codes.js';
 
 export function exitCodeMeaning(code: number): string {
 	switch (code) {

@@ -1,7 +1,7 @@
 // The non-TTY consumer of the run events: one plain line per event that
 // matters, then the recap. Meant for CI logs, pipes and `| tee`: no Ink,
 // no cursor movement, colours only when asked. Remote text is sanitized.
-import type {HostSummary, RunEvent, StepStatus} from '../run/events.js';
+import type {HostSummary, RunEvent, StepStatus} from '../contracts/events.js';
 import {paint, type Colour} from './ansi-colour.js';
 import {exitCodeMeaning} from './exit-meaning.js';
 import {formatDuration} from './format-duration.js';

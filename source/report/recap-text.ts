@@ -1,6 +1,6 @@
 // The recap as aligned columns (like Ansible's PLAY RECAP). The plain reporter
 // prints the cells joined; the run screen colours the same cells.
-import type {RecapRow} from '../run/events.js';
+import type {RecapRow} from '../contracts/events.js';
 import {formatDuration} from './format-duration.js';
 
 export type RecapColumn = 'host' | 'ok' | 'changed' | 'failed' | 'skipped' | 'time';

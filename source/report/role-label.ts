@@ -1,5 +1,5 @@
 // A host's roles as a label: web role first (what the node is in Aegir), then NFS server.
-import type {HostRole} from '../run/events.js';
+import type {HostRole} from '../contracts/roles.js';
 
 const ORDER: HostRole[] = ['master', 'slave', 'nfs-server'];
 const LONG: Record<HostRole, string> = {master: 'master', slave: 'slave', 'nfs-server': 'NFS server'};

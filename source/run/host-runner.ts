@@ -3,11 +3,12 @@
 // A failed step stops the host; the rest of its steps are reported skipped.
 
 import type {Facts} from '../plan/facts.js';
-import {StepFailedError, type CheckContext, type CheckResult, type HostPlan, type Step, type StepContext} from '../plan/step.js';
-import type {Transport} from '../plan/transport.js';
-import type {RecapRow, RunEvent, StepFailure, StepStatus} from './events.js';
+import {type CheckContext, type CheckResult, type HostPlan, type Step, type StepContext} from '../plan/step.js';
+import {StepFailedError} from '../contracts/command-error.js';
+import type {Transport} from '../contracts/transport.js';
+import type {RecapRow, RunEvent, StepFailure, StepStatus} from '../contracts/events.js';
 import {HostLog} from './host-log.js';
-import type {Prompter} from './prompter.js';
+import type {Prompter} from '../contracts/prompter.js';
 import {InterruptedError, RecordingTransport} from './recording-transport.js';
 import type {StepResults} from './step-results.js';
 

@@ -3,7 +3,7 @@
 // against this record without connecting to the hosts already in the pack.
 
 import {packHosts, type Pack, type PackRecord} from '../pack/types.js';
-import {EXIT} from './events.js';
+import {EXIT} from '../contracts/exit-codes.js';
 import type {RunOutcome} from './runner.js';
 
 /** True when the run applied and every host finished ok: only then is the pack saved. */

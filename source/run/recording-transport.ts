@@ -2,7 +2,7 @@
 // its output to the screen, and once an interrupt is requested no new command
 // starts (the one running finishes: an atomic edit is never cut in half).
 
-import type {ExecOptions, ExecResult, PushTreeOptions, PushTreeResult, Transport} from '../plan/transport.js';
+import type {ExecOptions, ExecResult, PushTreeOptions, PushTreeResult, Transport} from '../contracts/transport.js';
 import type {HostLog} from './host-log.js';
 
 /** No new command starts after an interrupt; the step that wanted one stops here. */

@@ -5,14 +5,15 @@
 import {randomBytes} from 'node:crypto';
 import type {Host} from '../pack/types.js';
 import type {Facts} from '../plan/facts.js';
-import {stamp as formatStamp} from '../plan/stamp.js';
+import {stamp as formatStamp} from './stamp.js';
 import type {Plan} from '../plan/step.js';
-import type {Transport} from '../plan/transport.js';
-import {EXIT, type RecapRow, type RunEvent, type RunListener} from './events.js';
+import type {Transport} from '../contracts/transport.js';
+import {type RecapRow, type RunEvent, type RunListener} from '../contracts/events.js';
+import {EXIT} from '../contracts/exit-codes.js';
 import {createRunLogDir} from './host-log.js';
 import {HostRunner, type RunShared} from './host-runner.js';
 import {checkPlanGraph} from './plan-graph.js';
-import type {Prompter} from './prompter.js';
+import type {Prompter} from '../contracts/prompter.js';
 import {StepResults} from './step-results.js';
 
 export type RunPlanOptions = {

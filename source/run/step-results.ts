@@ -2,7 +2,7 @@
 // names (on any host) by awaiting their results here.
 
 import type {Plan, StepRef} from '../plan/step.js';
-import type {StepStatus} from './events.js';
+import type {StepStatus} from '../contracts/events.js';
 import {stepKey} from './plan-graph.js';
 
 type Entry = {promise: Promise<StepStatus>; resolve(status: StepStatus): void; title: string};

@@ -1,6 +1,6 @@
 import {describe, expect, test} from 'vitest';
 import type {AegirServer} from '../../source/aegir/alias-files.js';
-import {describeSafeEdit, expectedFrom} from '../../source/plan/safe-edit.js';
+import {describeSafeEdit, expectedFrom} from '../../source/shell/safe-edit.js';
 import {prerequisiteLines} from '../../source/aegir/prerequisite-table.js';
 import {checkPrerequisites, prerequisitesMet, type PrerequisiteId, type PrerequisiteRow} from '../../source/aegir/prerequisites.js';
 import {keyLine} from '../../source/aegir/ssh-keys.js';

@@ -1,5 +1,5 @@
 import {describe, expect, test} from 'vitest';
-import {isInteractive, parseCliFlags, sshConfigFile} from '../../source/flags.js';
+import {isInteractive, parseCliFlags, sshConfigFile} from '../../source/cli/flags.js';
 
 describe('command-line flags', () => {
 	test('every answer has a flag; repeatable ones collect every value', () => {

@@ -2,7 +2,7 @@ import {existsSync, mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, expect, test} from 'vitest';
-import {LazyStore, STORE_FILE_NAME} from '../../source/app.js';
+import {LazyStore, STORE_FILE_NAME} from '../../source/cli/wizard-app.js';
 import {PackStore} from '../../source/pack/store.js';
 
 const dirs: string[] = [];

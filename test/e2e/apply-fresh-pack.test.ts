@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {describe, expect, test} from 'vitest';
 import {connectHost} from '../../source/remote/connect.js';
-import {NonInteractivePrompter} from '../../source/report/non-interactive-prompter.js';
+import {NonInteractivePrompter} from '../../source/cli/non-interactive-prompter.js';
 import {commandLine} from '../../source/shell/quote.js';
 import {
 	EXPORTS_DROP_IN,

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {checkPackHealth} from '../../source/health/check-pack.js';
 import type {Host} from '../../source/pack/types.js';
-import type {ExecOptions, Transport} from '../../source/plan/transport.js';
+import type {ExecOptions, Transport} from '../../source/contracts/transport.js';
 import {HostKeyRejectedError} from '../../source/remote/errors.js';
 import {FakeTransport} from '../run/fake-transport.js';
 import {healthyAnswer, healthyHost, isFactsCommand, isServiceProbe, pack} from './fixtures.js';

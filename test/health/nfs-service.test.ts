@@ -2,7 +2,7 @@ import {execFileSync} from 'node:child_process';
 import net from 'node:net';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {listensFor, parseServiceProbe, probeNfsService, serviceProbeCommand} from '../../source/health/nfs-service.js';
-import type {ExecResult} from '../../source/plan/transport.js';
+import type {ExecResult} from '../../source/contracts/transport.js';
 import {LocalShTransport} from '../plan/local-sh-transport.js';
 
 const result = (stdout: string, code = 0, stderr = ''): ExecResult => ({command: 'probe', code, stdout, stderr, durationMs: 1});

@@ -13,7 +13,7 @@ import type {Plan} from '../../source/plan/step.js';
 import type {AegirPrerequisiteOptions} from '../../source/plan/steps/aegir-options.js';
 import {aegirAccountSteps, aegirPrerequisiteSteps} from '../../source/plan/steps/aegir-prerequisites.js';
 import {AegirPrerequisiteState} from '../../source/plan/steps/aegir-state.js';
-import type {RunEvent} from '../../source/run/events.js';
+import type {RunEvent} from '../../source/contracts/events.js';
 import {runPlan} from '../../source/run/runner.js';
 import {me, myGid, myUid, sshFixtures} from '../aegir/local-tree.js';
 import {arrangeAccount, simulatedMember, type SimulatedMember} from '../aegir/simulated-member.js';

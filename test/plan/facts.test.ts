@@ -2,8 +2,8 @@ import {mkdirSync, writeFileSync} from 'node:fs';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {FactsParseError, gatherFacts, parseFacts} from '../../source/plan/facts.js';
 import {FACTS_SCRIPT, factsCommand} from '../../source/plan/facts-script.js';
-import {StepFailedError} from '../../source/plan/step.js';
-import type {Transport} from '../../source/plan/transport.js';
+import {StepFailedError} from '../../source/contracts/command-error.js';
+import type {Transport} from '../../source/contracts/transport.js';
 import {LocalShTransport} from './local-sh-transport.js';
 import {makeSandbox, type Sandbox} from './sandbox.js';
 

@@ -2,8 +2,8 @@
 
 import type {Facts} from '../../source/plan/facts.js';
 import type {StepContext} from '../../source/plan/step.js';
-import type {Transport} from '../../source/plan/transport.js';
-import type {Prompter} from '../../source/run/prompter.js';
+import type {Transport} from '../../source/contracts/transport.js';
+import type {Prompter} from '../../source/contracts/prompter.js';
 import {DEFAULT_EXPORT_OPTIONS, DEFAULT_MOUNT_OPTIONS, type Host, type Pack} from '../../source/pack/types.js';
 
 export const host = (name: string, address: string): Host => ({name, address, port: 22, user: 'root'});

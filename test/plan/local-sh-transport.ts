@@ -5,7 +5,7 @@
 // run as root, so permission failures are real.
 
 import {spawn} from 'node:child_process';
-import type {ExecOptions, ExecResult, PushTreeOptions, PushTreeResult, Transport} from '../../source/plan/transport.js';
+import type {ExecOptions, ExecResult, PushTreeOptions, PushTreeResult, Transport} from '../../source/contracts/transport.js';
 
 export type LocalShOptions = {
 	hostName?: string;

@@ -7,7 +7,7 @@ import {planPack} from '../../source/plan/planner.js';
 import type {Plan} from '../../source/plan/step.js';
 import {markerContent} from '../../source/plan/steps/nfs-server.js';
 import type {Pack} from '../../source/pack/types.js';
-import type {RunEvent} from '../../source/run/events.js';
+import type {RunEvent} from '../../source/contracts/events.js';
 import {checkPlanGraph} from '../../source/run/plan-graph.js';
 import {runPlan} from '../../source/run/runner.js';
 import {FakeTransport} from '../run/fake-transport.js';

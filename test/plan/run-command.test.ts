@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {StepFailedError} from '../../source/plan/step.js';
+import {StepFailedError} from '../../source/contracts/command-error.js';
 import {runAsRoot} from '../../source/plan/steps/run-command.js';
 import {FakeTransport} from '../run/fake-transport.js';
 import {makeContext, makeFacts} from './fixtures.js';

@@ -2,7 +2,7 @@
 // fake transports record what would have run on each host.
 import type {Facts} from '../../source/plan/facts.js';
 import type {Plan} from '../../source/plan/step.js';
-import type {RunEvent} from '../../source/run/events.js';
+import type {RunEvent} from '../../source/contracts/events.js';
 import {runPlan} from '../../source/run/runner.js';
 import {FakeTransport} from '../run/fake-transport.js';
 import {refusingPrompter} from './fixtures.js';

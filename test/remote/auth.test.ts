@@ -4,7 +4,7 @@ import {join} from 'node:path';
 import type {AnyAuthMethod} from 'ssh2';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {authHandlerFor, defaultIdentityFiles, planAuth} from '../../source/remote/auth.js';
-import type {ResolvedHost} from '../../source/remote/ssh-config.js';
+import type {ResolvedHost} from '../../source/remote/resolve-host.js';
 import {generateTestKeyPair} from './test-keys.js';
 
 let dir: string;

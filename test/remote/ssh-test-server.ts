@@ -11,7 +11,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import ssh2, {type ServerChannel} from 'ssh2';
 import type {Host} from '../../source/pack/types.js';
-import type {Prompter} from '../../source/run/prompter.js';
+import type {Prompter} from '../../source/contracts/prompter.js';
 import {generateTestKeyPair} from './test-keys.js';
 
 export type SudoEmulation = {mode: 'nopasswd'} | {mode: 'password'; password: string};

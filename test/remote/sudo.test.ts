@@ -2,7 +2,7 @@ import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
-import type {Prompter} from '../../source/run/prompter.js';
+import type {Prompter} from '../../source/contracts/prompter.js';
 import {connectHost} from '../../source/remote/connect.js';
 import type {SshTransport} from '../../source/remote/ssh-transport.js';
 import {sudoCommand, SUDO_PROBE} from '../../source/remote/sudo.js';

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {EXIT} from '../../source/run/events.js';
+import {EXIT} from '../../source/contracts/exit-codes.js';
 import {exitCodeMeaning} from '../../source/report/exit-meaning.js';
 import {formatDuration, formatElapsed} from '../../source/report/format-duration.js';
 import {roleLabel} from '../../source/report/role-label.js';

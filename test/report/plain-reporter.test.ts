@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {PlainReporter} from '../../source/report/plain-reporter.js';
-import type {RunEvent} from '../../source/run/events.js';
+import type {RunEvent} from '../../source/contracts/events.js';
 import {output, runStarted, stepFinished, stepStarted, summaries, wholeRun} from './run-fixtures.js';
 
 function report(events: RunEvent[], options: {color?: boolean; showOutput?: boolean} = {}): string[] {

@@ -1,6 +1,6 @@
 // Synthetic run events for the reporter and screen tests: what a runner
 // would emit for a pack of n hosts (web1 = master and NFS server, the rest slaves).
-import type {HostSummary, RecapRow, RunEvent, StepStatus} from '../../source/run/events.js';
+import type {HostSummary, RecapRow, RunEvent, StepStatus} from '../../source/contracts/events.js';
 
 export const T0 = 1_700_000_000_000;
 

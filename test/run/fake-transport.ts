@@ -1,7 +1,7 @@
 // An in-memory host for runner tests: records every command, answers through
 // an optional handler, and can hold a command open until the test lets it go.
 
-import type {ExecOptions, ExecResult, PushTreeOptions, PushTreeResult, Transport} from '../../source/plan/transport.js';
+import type {ExecOptions, ExecResult, PushTreeOptions, PushTreeResult, Transport} from '../../source/contracts/transport.js';
 
 export type FakeAnswer = Partial<Omit<ExecResult, 'command'>> & {output?: string};
 

@@ -3,11 +3,11 @@
 // the planner's own fstab edit (atomic, backed up, validated by findmnt).
 
 import type {Host, Pack} from '../../pack/types.js';
-import {unifiedDiff} from '../diff.js';
+import {unifiedDiff} from '../../shell/unified-diff.js';
 import type {Facts} from '../facts.js';
 import {fstabMountPoint, fstabTag} from '../fstab.js';
 import type {ResolvedPlanOptions} from '../options.js';
-import {describeSafeEdit, safeEditCommand} from '../safe-edit.js';
+import {describeSafeEdit, safeEditCommand} from '../../shell/safe-edit.js';
 import type {Step} from '../step.js';
 import {fstabEditOptions} from '../steps/nfs-client.js';
 import {runAsRoot} from '../steps/run-command.js';

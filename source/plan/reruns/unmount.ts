@@ -4,7 +4,8 @@
 
 import type {Host, Pack} from '../../pack/types.js';
 import {commandLine} from '../../shell/quote.js';
-import {StepFailedError, tail, type Step} from '../step.js';
+import {type Step} from '../step.js';
+import {StepFailedError, tail} from '../../contracts/command-error.js';
 import {mountState} from '../steps/nfs-client.js';
 import {runAsRoot} from '../steps/run-command.js';
 

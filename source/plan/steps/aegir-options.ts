@@ -5,7 +5,7 @@ import type {AegirServer} from '../../aegir/alias-files.js';
 import type {MemberPaths} from '../../aegir/member-facts.js';
 import type {PrerequisiteReport} from '../../aegir/prerequisite-types.js';
 import type {WebServerKind} from '../../aegir/web-server.js';
-import type {Transport} from '../transport.js';
+import type {Transport} from '../../contracts/transport.js';
 
 export type AegirPrerequisiteOptions = {
 	/** Aegir's home on the Aegir server (this machine), `/var/aegir`. */

@@ -8,7 +8,8 @@
 
 import type {PrerequisiteFix, PrerequisiteId, PrerequisiteReport, PrerequisiteRow} from '../../aegir/prerequisite-types.js';
 import type {Host} from '../../pack/types.js';
-import {StepFailedError, tail, type CheckContext, type CheckResult, type Step, type StepContext} from '../step.js';
+import {type CheckContext, type CheckResult, type Step, type StepContext} from '../step.js';
+import {StepFailedError, tail} from '../../contracts/command-error.js';
 import {runAsRoot} from './run-command.js';
 import {STAMP_PLACEHOLDER, type AegirPrerequisiteState} from './aegir-state.js';
 

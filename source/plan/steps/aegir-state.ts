@@ -9,7 +9,7 @@ import {checkPrerequisites, type PrerequisiteReport, type PrerequisiteRow} from 
 import {findAegirServer} from '../../aegir/registration.js';
 import type {Host, Pack} from '../../pack/types.js';
 import type {ResolvedPlanOptions} from '../options.js';
-import type {Transport} from '../transport.js';
+import type {Transport} from '../../contracts/transport.js';
 import type {AegirPrerequisiteOptions} from './aegir-options.js';
 
 /** What a check shows in place of the run's stamp (a dry run has none yet). */

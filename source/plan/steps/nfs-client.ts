@@ -4,12 +4,13 @@
 
 import type {Host, Pack} from '../../pack/types.js';
 import {commandLine} from '../../shell/quote.js';
-import {unifiedDiff} from '../diff.js';
+import {unifiedDiff} from '../../shell/unified-diff.js';
 import type {Facts, MountFact} from '../facts.js';
 import {editFstab, fstabLine, nfsSource} from '../fstab.js';
 import type {ResolvedPlanOptions} from '../options.js';
-import {FSTAB_VALIDATE, describeSafeEdit, expectedFrom, safeEditCommand, type SafeEditOptions} from '../safe-edit.js';
-import {StepFailedError, type CheckResult, type Step} from '../step.js';
+import {FSTAB_VALIDATE, describeSafeEdit, expectedFrom, safeEditCommand, type SafeEditOptions} from '../../shell/safe-edit.js';
+import {type CheckResult, type Step} from '../step.js';
+import {StepFailedError} from '../../contracts/command-error.js';
 import {normalizeMountPath} from '../tab-field.js';
 import {createDirectoryCommand, exportStepRef, markerContent} from './nfs-server.js';
 import {runAsRoot} from './run-command.js';

@@ -3,10 +3,10 @@
 
 import type {Host, Pack} from '../../pack/types.js';
 import {commandLine} from '../../shell/quote.js';
-import {unifiedDiff} from '../diff.js';
+import {unifiedDiff} from '../../shell/unified-diff.js';
 import {dropInContent, dropInPath, exportProblems} from '../exports-file.js';
 import type {ResolvedPlanOptions} from '../options.js';
-import {describeSafeEdit, expectedFrom, safeEditCommand} from '../safe-edit.js';
+import {describeSafeEdit, expectedFrom, safeEditCommand} from '../../shell/safe-edit.js';
 import type {Step, StepRef} from '../step.js';
 import {runAsRoot} from './run-command.js';
 

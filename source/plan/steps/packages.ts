@@ -2,7 +2,7 @@
 // takes the dpkg lock once.
 
 import type {Host} from '../../pack/types.js';
-import {LOCK_WAIT_PREFIX, aptInstallCommand, describeAptInstall} from '../apt.js';
+import {LOCK_WAIT_PREFIX, aptInstallCommand, describeAptInstall} from '../../shell/apt.js';
 import type {Facts} from '../facts.js';
 import type {ResolvedPlanOptions} from '../options.js';
 import type {Step} from '../step.js';

@@ -1,8 +1,9 @@
 // Steps run their commands through this: as root, and a non-zero exit becomes a
 // StepFailedError carrying the command, its exit code and the tail of stderr.
 
-import {StepFailedError, tail, type StepContext} from '../step.js';
-import type {ExecOptions, ExecResult} from '../transport.js';
+import {type StepContext} from '../step.js';
+import {StepFailedError, tail} from '../../contracts/command-error.js';
+import type {ExecOptions, ExecResult} from '../../contracts/transport.js';
 
 export async function runAsRoot(
 	context: StepContext,

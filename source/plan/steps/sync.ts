@@ -5,8 +5,9 @@
 import {statSync} from 'node:fs';
 import type {Host} from '../../pack/types.js';
 import {DEFAULT_CONFIG_DIR, type ResolvedPlanOptions} from '../options.js';
-import {StepFailedError, tail, type Step} from '../step.js';
-import type {PushTreeOptions} from '../transport.js';
+import {type Step} from '../step.js';
+import {StepFailedError, tail} from '../../contracts/command-error.js';
+import type {PushTreeOptions} from '../../contracts/transport.js';
 import {MARKER_NAME} from './nfs-server.js';
 
 export type SyncSpec = {

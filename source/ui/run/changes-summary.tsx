@@ -1,7 +1,7 @@
 // Per host, what a dry run would change (every changing step, its message
 // and diff) or, after a real run, the diffs of the files that changed.
 import {Box, Text} from 'ink';
-import type {HostPane, StepResult} from './state.js';
+import type {HostPane, StepResult} from './run-reducer.js';
 
 function diffColour(line: string): {color?: string; dimColor?: boolean} {
 	if (line.startsWith('+++') || line.startsWith('---')) return {dimColor: true};

@@ -10,7 +10,7 @@ import {tailLines} from '../../report/terminal-text.js';
 import {NoticeList} from './notice-lines.js';
 import {RecapTable} from './recap-table.js';
 import {shortenHome} from './shorten-path.js';
-import type {HostPane, RunState} from './state.js';
+import type {HostPane, RunState} from './run-reducer.js';
 
 const STDERR_LINES = 3;
 

@@ -9,7 +9,7 @@ import type {Clock} from './clock.js';
 import type {Layout} from './layout.js';
 import {shortenHome} from './shorten-path.js';
 import {Elapsed, Spinner} from './spinner.js';
-import {visibleOutput, type HostPane} from './state.js';
+import {visibleOutput, type HostPane} from './run-reducer.js';
 
 /** Column widths shared by every pane, so hosts line up. */
 export type PaneColumns = {name: number; role: number; address: number; short: boolean};

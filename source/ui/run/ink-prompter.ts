@@ -1,7 +1,7 @@
 // The bridge between the run (which asks through the Prompter interface) and
 // the run screen (which shows one question at a time as a modal). Questions
 // from several hosts queue up; each resolves with the user's answer.
-import type {HostKeyQuestion, Prompter} from '../../run/prompter.js';
+import type {HostKeyQuestion, Prompter} from '../../contracts/prompter.js';
 
 export type PendingQuestion =
 	| {id: number; kind: 'host-key'; question: HostKeyQuestion}

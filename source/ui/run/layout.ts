@@ -1,7 +1,7 @@
 // How much of each host pane fits the terminal. Pure: the screen asks it for
 // a layout, the tests ask it too. The live area keeps one row free so Ink
 // never falls back to clearing the whole terminal on each frame.
-import type {HostPane} from './state.js';
+import type {HostPane} from './run-reducer.js';
 
 export type Density = 'roomy' | 'compact';
 

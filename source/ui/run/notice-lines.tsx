@@ -1,6 +1,6 @@
 // Run-wide notices (a uid/gid table, a warning about a host) under the panes.
 import {Box, Text} from 'ink';
-import type {Notice} from './state.js';
+import type {Notice} from './run-reducer.js';
 
 type NoticeLine = {key: string; level: Notice['level']; text: string; first: boolean};
 

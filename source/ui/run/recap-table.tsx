@@ -1,7 +1,7 @@
 // The end-of-run table, one row per host (like Ansible's PLAY RECAP):
 // non-zero counts coloured, the host marked ✔ or ✖.
 import {Box, Text} from 'ink';
-import type {RecapRow} from '../../run/events.js';
+import type {RecapRow} from '../../contracts/events.js';
 import {RECAP_COLUMNS, recapLines, type RecapColumn} from '../../report/recap-text.js';
 
 const COLOURS: Partial<Record<RecapColumn, string>> = {ok: 'green', changed: 'yellow', failed: 'red', skipped: 'cyan'};

@@ -2,7 +2,7 @@
 // events, and let the caller wait until the run has finished and the
 // summary is on screen. For a TTY only; without one use the plain reporter.
 import {render} from 'ink';
-import type {RunListener} from '../../run/events.js';
+import type {RunListener} from '../../contracts/events.js';
 import type {InkPrompter} from './ink-prompter.js';
 import {RunScreen} from './run-screen.js';
 import {RunStore} from './run-store.js';

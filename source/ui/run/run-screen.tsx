@@ -15,7 +15,7 @@ import {QuestionModal} from './question-modal.js';
 import {describeQuestion, questionHeight} from './question-view.js';
 import type {RunStore} from './run-store.js';
 import {Elapsed} from './spinner.js';
-import {hostTotals, type RunState} from './state.js';
+import {hostTotals, type RunState} from './run-reducer.js';
 import {useTerminalSize, type TerminalSize} from './terminal-size.js';
 
 export type RunScreenProps = {

@@ -1,8 +1,8 @@
 // Between the runner and React: events are applied to the reducer at once,
 // but the screen is told at most ~30 times a second. Hosts can print
 // thousands of chunks a second; React must not re-render for each.
-import type {RunEvent} from '../../run/events.js';
-import {initialRunState, reduceRun, type RunState} from './state.js';
+import type {RunEvent} from '../../contracts/events.js';
+import {initialRunState, reduceRun, type RunState} from './run-reducer.js';
 
 export type Timers = {
 	now(): number;

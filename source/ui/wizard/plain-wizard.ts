@@ -4,7 +4,7 @@ import type {Host, Pack, Problem} from '../../pack/types.js';
 import type {WizardInit} from './types.js';
 import {presetFromFlags, type WizardFlags} from './preset.js';
 import {clientHosts, draftPack, reviewProblems, subnetsText} from './selectors.js';
-import {initState} from './state.js';
+import {initState} from './wizard-reducer.js';
 import {reviewText} from './review-text.js';
 
 export type PlainOutcome =

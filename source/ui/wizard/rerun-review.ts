@@ -4,7 +4,7 @@
 // Never throws: what cannot run is said in `problems`.
 import type {Host, Pack} from '../../pack/types.js';
 import {addSlaveProblems, planAddSlave} from '../../plan/add-slave.js';
-import {unifiedDiff} from '../../plan/diff.js';
+import {unifiedDiff} from '../../shell/unified-diff.js';
 import {dropInContent, dropInPath} from '../../plan/exports-file.js';
 import {resolvePlanOptions, type PlanOptions, type ResolvedPlanOptions} from '../../plan/options.js';
 import {packagesFor} from '../../plan/planner.js';

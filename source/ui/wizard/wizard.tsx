@@ -23,7 +23,7 @@ import {ReviewScreen} from './screens/review-screen.js';
 import {SlavesScreen} from './screens/slaves-screen.js';
 import {StartScreen} from './screens/start-screen.js';
 import {draftPack, reviewProblems} from './selectors.js';
-import {initState, wizardReducer} from './state.js';
+import {initState, wizardReducer} from './wizard-reducer.js';
 import type {WizardInit, WizardState} from './types.js';
 
 export type WizardProps = {

@@ -1,6 +1,6 @@
 // Shared test data and Ink test helpers for the run screen tests.
 import type {render} from 'ink-testing-library';
-import type {HostKeyQuestion} from '../../../source/run/prompter.js';
+import type {HostKeyQuestion} from '../../../source/contracts/prompter.js';
 import {stripControl} from '../../../source/report/terminal-text.js';
 import type {Timers} from '../../../source/ui/run/run-store.js';
 

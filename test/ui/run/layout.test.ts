@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {chooseLayout, paneHeight} from '../../../source/ui/run/layout.js';
-import {initialRunState, reduceRun, type HostPane} from '../../../source/ui/run/state.js';
+import {initialRunState, reduceRun, type HostPane} from '../../../source/ui/run/run-reducer.js';
 import {runStarted, stepStarted, summaries, T0} from '../../report/run-fixtures.js';
 
 function runningPanes(count: number): HostPane[] {

@@ -1,6 +1,6 @@
 import {cleanup, render} from 'ink-testing-library';
 import {afterEach, describe, expect, it, vi} from 'vitest';
-import type {RunEvent} from '../../../source/run/events.js';
+import type {RunEvent} from '../../../source/contracts/events.js';
 import {Clock} from '../../../source/ui/run/clock.js';
 import {InkPrompter} from '../../../source/ui/run/ink-prompter.js';
 import {RunScreen} from '../../../source/ui/run/run-screen.js';

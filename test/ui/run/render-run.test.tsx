@@ -1,5 +1,5 @@
 import {describe, expect, it, vi} from 'vitest';
-import type {RunListener} from '../../../source/run/events.js';
+import type {RunListener} from '../../../source/contracts/events.js';
 import {InkPrompter} from '../../../source/ui/run/ink-prompter.js';
 import {renderRun} from '../../../source/ui/run/render-run.js';
 import {FakeTerminal} from '../fake-terminal.js';

@@ -1,7 +1,7 @@
 import {render} from 'ink-testing-library';
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import {cleanup} from 'ink-testing-library';
-import type {RunEvent} from '../../../source/run/events.js';
+import type {RunEvent} from '../../../source/contracts/events.js';
 import {Clock} from '../../../source/ui/run/clock.js';
 import {RunScreen} from '../../../source/ui/run/run-screen.js';
 import {RunStore} from '../../../source/ui/run/run-store.js';

@@ -12,7 +12,7 @@ import {plainWizard} from '../../../source/ui/wizard/plain-wizard.js';
 import {presetFromFlags} from '../../../source/ui/wizard/preset.js';
 import {savePackWithHosts} from '../../../source/ui/wizard/save.js';
 import {draftPack} from '../../../source/ui/wizard/selectors.js';
-import {initState, wizardReducer} from '../../../source/ui/wizard/state.js';
+import {initState, wizardReducer} from '../../../source/ui/wizard/wizard-reducer.js';
 import type {WizardAction, WizardInit, WizardState} from '../../../source/ui/wizard/types.js';
 import {aegirOldPack, aegirSavedPack, aegirServer, aegirWeb5, aegirWeb6} from './aegir-fixtures.js';
 import {HOSTS, host, noFlags, savedPack, web1} from './fixtures.js';

@@ -4,7 +4,7 @@ import {menuAction, menuItems} from '../../../source/ui/wizard/menu.js';
 import {presetFromFlags} from '../../../source/ui/wizard/preset.js';
 import {addCandidates, healthRequest, outsideSubnets, rerunRequest, rerunReviewOf} from '../../../source/ui/wizard/rerun-selectors.js';
 import {draftPack} from '../../../source/ui/wizard/selectors.js';
-import {initState, wizardReducer} from '../../../source/ui/wizard/state.js';
+import {initState, wizardReducer} from '../../../source/ui/wizard/wizard-reducer.js';
 import type {WizardAction, WizardInit, WizardState} from '../../../source/ui/wizard/types.js';
 import {far, HOSTS, noFlags, savedPack, web3} from './fixtures.js';
 

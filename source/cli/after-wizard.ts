@@ -1,0 +1,27 @@
+// What happens once the wizard has a confirmed, saved pack: apply it to its hosts.
+import {applyPackToHosts} from './run-on-hosts.js';
+import {sshConfigFile, type CliFlags} from './flags.js';
+import type {Pack} from '../pack/types.js';
+import {EXIT} from '../contracts/exit-codes.js';
+
+export type AfterWizardContext = {
+	flags: CliFlags;
+	/** The store file the pack was saved to. */
+	storePath: string;
+	/** The store directory (run logs go beside the store). */
+	storeDir: string;
+	/** A terminal on both ends: the Ink run screen; otherwise plain lines. */
+	interactive: boolean;
+	out: (text: string) => void;
+};
+
+/** Runs after the review is accepted; returns the process exit code. */
+export async function afterWizard(pack: Pack, context: AfterWizardContext): Promise<number> {
+	context.out(`Pack ${pack.name} saved to ${context.storePath}.\n`);
+	if (context.flags.saveOnly) return EXIT.ok;
+	return applyPackToHosts(pack, {
+		flags: {...context.flags, sshConfig: sshConfigFile(context.flags)},
+		storeDir: context.storeDir,
+		interactive: context.interactive,
+	});
+}

@@ -1,0 +1,195 @@
+// The composition root of a run: plan the pack, connect with the real SSH layer,
+// and show the events on the Ink run screen (terminal) or as plain lines (no
+// terminal). Neither the planner nor the screens know about each other.
+import {join} from 'node:path';
+import process from 'node:process';
+import {PackStore} from '../pack/store.js';
+import type {Host, Pack} from '../pack/types.js';
+import {packHosts} from '../pack/types.js';
+import type {PlanOptions} from '../plan/options.js';
+import {planPack} from '../plan/planner.js';
+import type {Plan} from '../plan/step.js';
+import {sshConnector} from '../remote/connect.js';
+import {NonInteractivePrompter} from './non-interactive-prompter.js';
+import {PlainReporter} from '../report/plain-reporter.js';
+import {type RunEvent, type RunListener} from '../contracts/events.js';
+import {EXIT} from '../contracts/exit-codes.js';
+import {localHostNames} from '../run/local-host.js';
+import {runPlan} from '../run/runner.js';
+import {prepareAegir, registerAfterRun, type AegirSetup} from '../aegir-run/aegir-setup.js';
+import {aegirRegistrationWanted, DEFAULT_AEGIR_HOME} from '../aegir-run/aegir-wanted.js';
+import {packAfterRun} from '../run/pack-record.js';
+import type {Prompter} from '../contracts/prompter.js';
+import type {InkPrompter} from '../ui/run/ink-prompter.js';
+import type {RunView} from '../ui/run/render-run.js';
+
+export type ApplyFlags = {
+	dryRun: boolean;
+	knownHosts?: string;
+	acceptNewHostKeys: boolean;
+	moveAside: boolean;
+	configDir?: string;
+	platformsDir?: string;
+	lockWait?: number;
+	sshConfig?: string;
+	/** Aegir's home on this machine (alias files, the aegir user's key); default /var/aegir. */
+	aegirHome?: string;
+	/** Register the pack in Aegir after a successful run (default: when this machine is an Aegir server). */
+	aegirRegister?: boolean;
+	/** Check and fix what Aegir needs on every web head. */
+	aegirPrerequisites?: boolean;
+};
+
+export type ApplyContext = {
+	flags: ApplyFlags;
+	/** The store directory: run logs go to `<storeDir>/logs`. */
+	storeDir: string;
+	interactive: boolean;
+};
+
+/**
+ * The Aegir side of a run, only when asked (--aegir-prerequisites) or when this
+ * machine is an Aegir server (drush and its home): its alias files, the
+ * prerequisite options, and whether to register once the run succeeds.
+ */
+async function aegirSetup(flags: ApplyFlags, emit: (event: RunEvent) => void): Promise<{setup: AegirSetup; register: boolean} | undefined> {
+	const aegirHome = flags.aegirHome ?? DEFAULT_AEGIR_HOME;
+	const register = aegirRegistrationWanted(process.env, {aegirHome, flag: flags.aegirRegister ?? false});
+	// Registering a member Aegir does not know needs its web server, which the prerequisite checks find.
+	if (!register && !flags.aegirPrerequisites) return undefined;
+	const setup = await prepareAegir({aegirHome, prerequisites: true, emit, width: process.stdout.columns || 80});
+	for (const warning of setup.warnings) emit({type: 'notice', at: Date.now(), level: 'warn', message: warning});
+	return {setup, register};
+}
+
+/** What to run: a whole pack, or a re-run (add / remove a slave) of a saved one. */
+export type PlanRun = {
+	/** The pack as saved before the run; the record update starts from it. */
+	pack: Pack;
+	/** Hosts the plan may touch (this machine among them is never rsynced to). */
+	hosts: Host[];
+	/** The plan; a re-run's plan carries the pack as it is once the run succeeds. */
+	plan(options: PlanOptions): Plan & {pack?: Pack};
+	/** Hosts to add to the store once the run succeeds (new hosts of an add). */
+	newHosts?: Host[];
+	/** What changed, for Aegir's registration: a slave added or removed (default: the whole pack). */
+	change?: {slave?: string; removed?: Host};
+};
+
+/** What the planner needs from the flags, and which of `hosts` is this machine (never rsynced to). */
+export function planOptionsFor(hosts: Host[], flags: Omit<ApplyFlags, 'dryRun' | 'acceptNewHostKeys'>): PlanOptions {
+	return {
+		localHostNames: localHostNames(hosts),
+		moveAside: flags.moveAside,
+		...(flags.configDir === undefined ? {} : {configDir: flags.configDir}),
+		...(flags.platformsDir === undefined ? {} : {platformsDir: flags.platformsDir}),
+		...(flags.lockWait === undefined ? {} : {lockWaitSeconds: flags.lockWait}),
+	};
+}
+
+/** Runs the pack's plan on its hosts; resolves with the process exit code. */
+export async function applyPackToHosts(pack: Pack, context: ApplyContext): Promise<number> {
+	return runOnHosts({pack, hosts: packHosts(pack), plan: options => planPack(pack, options)}, context);
+}
+
+/**
+ * Plans and runs on the hosts; on success (not a dry run) saves the pack the plan
+ * leads to, with its record. A failed or interrupted run leaves the store as it was,
+ * so running the same command again resumes.
+ */
+export async function runOnHosts(run: PlanRun, context: ApplyContext): Promise<number> {
+	const {flags} = context;
+	const listeners = new Set<RunListener>();
+	const broadcast = (event: RunEvent) => {
+		for (const listener of listeners) listener(event);
+	};
+
+	const interrupt = new AbortController();
+	const hardStop = new AbortController();
+	let prompter: Prompter;
+	let view: RunView | undefined;
+	let onSigint: (() => void) | undefined;
+
+	if (context.interactive) {
+		// Loaded only for a terminal: Ink costs about half a second of start-up.
+		const [{InkPrompter}, {renderRun}] = await Promise.all([import('../ui/run/ink-prompter.js'), import('../ui/run/render-run.js')]);
+		const inkPrompter: InkPrompter = new InkPrompter();
+		prompter = inkPrompter;
+		view = renderRun({
+			subscribe(listener) {
+				listeners.add(listener);
+				return () => listeners.delete(listener);
+			},
+			onInterrupt: () => interrupt.abort(),
+			prompter: inkPrompter,
+		});
+	} else {
+		const reporter = new PlainReporter({out: process.stdout});
+		listeners.add(reporter.listener);
+		prompter = new NonInteractivePrompter({
+			acceptNewHostKeys: flags.acceptNewHostKeys,
+			confirm: flags.moveAside,
+			say: (host, message) => reporter.say(host, message),
+		});
+		// First Ctrl-C: finish the current command on each host, then stop. Second: stop now.
+		onSigint = () => {
+			if (interrupt.signal.aborted) hardStop.abort();
+			else {
+				process.stderr.write('Interrupted: each host stops after its current command (Ctrl-C again to stop now).\n');
+				interrupt.abort();
+			}
+		};
+		process.on('SIGINT', onSigint);
+	}
+
+	const planOptions = planOptionsFor(run.hosts, flags);
+	const connect = sshConnector({
+		prompter,
+		// Without a terminal the prompter accepts under the flag and says which key it recorded;
+		// letting the connector accept on its own would trust the key without a word in the output.
+		acceptNewHostKeys: context.interactive && flags.acceptNewHostKeys,
+		...(flags.knownHosts === undefined ? {} : {knownHostsFiles: [flags.knownHosts]}),
+		...(flags.sshConfig === undefined ? {} : {sshConfigFile: flags.sshConfig}),
+	});
+
+	try {
+		const aegir = await aegirSetup(flags, broadcast);
+		const plan = run.plan(aegir?.setup.prerequisites ? {...planOptions, aegirPrerequisites: aegir.setup.prerequisites} : planOptions);
+		const outcome = await runPlan(plan, {
+			connect,
+			prompter,
+			dryRun: flags.dryRun,
+			logDir: join(context.storeDir, 'logs'),
+			signal: interrupt.signal,
+			abortSignal: hardStop.signal,
+			onEvent: broadcast,
+		});
+		if (view) await view.waitUntilExit();
+		// Remember what this run established (aegir uid/gid, when): add-slave checks new hosts against it.
+		const applied = packAfterRun(plan.pack ?? run.pack, outcome);
+		if (applied) {
+			const store = new PackStore({dir: context.storeDir});
+			for (const host of run.newHosts ?? []) store.saveHost(host);
+			store.savePack(applied);
+		}
+
+		if (aegir?.register && outcome.exitCode === EXIT.ok && (applied || outcome.dryRun)) {
+			const result = await registerAfterRun(aegir.setup, {pack: applied ?? plan.pack ?? run.pack, ...run.change}, {
+				dryRun: flags.dryRun,
+				say: line => process.stdout.write(`${line}\n`),
+			});
+			if (!result.ok) {
+				process.stderr.write(`Aegir registration: ${result.message}\n`);
+				return EXIT.failed;
+			}
+		}
+
+		return outcome.exitCode;
+	} catch (error) {
+		view?.unmount();
+		process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+		return EXIT.failed;
+	} finally {
+		if (onSigint) process.off('SIGINT', onSigint);
+	}
+}

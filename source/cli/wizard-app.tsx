@@ -1,0 +1,155 @@
+// The application between the flags and the apply stage: load what the wizard
+// offers (saved hosts and packs, ssh config hosts), run the wizard with a
+// terminal (Ink) or without one (flags only), and report how it ended.
+import {existsSync} from 'node:fs';
+import {join, resolve} from 'node:path';
+import {readAegirServers} from '../aegir/alias-files.js';
+import {readSshConfigHosts} from '../pack/ssh-config-hosts.js';
+import {PackStore} from '../pack/store.js';
+import {packHosts, type Host, type Pack} from '../pack/types.js';
+import {planOptionsFor, type ApplyFlags} from './run-on-hosts.js';
+import {mergeHosts} from '../ui/wizard/known-hosts.js';
+import {plainWizard} from '../ui/wizard/plain-wizard.js';
+import {presetFromFlags, type WizardFlags} from '../ui/wizard/preset.js';
+import {savePackWithHosts, type PackSink} from '../ui/wizard/save.js';
+import type {RerunRequest} from '../ui/wizard/rerun-request.js';
+import type {WizardInit, WizardState} from '../ui/wizard/types.js';
+
+/** The file PackStore keeps in its directory (checked by test/cli/store-file.test.ts). */
+export const STORE_FILE_NAME = 'config.json';
+
+/**
+ * The store, opened only when there is something to read or to save: opening a
+ * PackStore creates its file, and a wizard left with Ctrl-C must leave nothing behind.
+ */
+export class LazyStore implements PackSink {
+	readonly dir: string;
+	#store: PackStore | undefined;
+
+	constructor(dir: string) {
+		this.dir = resolve(dir);
+	}
+
+	get path(): string {
+		return this.#store?.path ?? join(this.dir, STORE_FILE_NAME);
+	}
+
+	/** Saved hosts and packs; none (and no file created) when the store does not exist yet. */
+	read(): {hosts: Host[]; packs: Pack[]} {
+		if (!this.#store && !existsSync(join(this.dir, STORE_FILE_NAME))) return {hosts: [], packs: []};
+		const store = this.#open();
+		return {hosts: store.listHosts(), packs: store.listPacks()};
+	}
+
+	saveHost(host: Host): void {
+		this.#open().saveHost(host);
+	}
+
+	savePack(pack: Pack): void {
+		this.#open().savePack(pack);
+	}
+
+	#open(): PackStore {
+		this.#store ??= new PackStore({dir: this.dir});
+		return this.#store;
+	}
+}
+
+export type WizardInputs = {
+	hosts: Host[];
+	packs: Pack[];
+	savedHosts?: Host[];
+	/** The servers Aegir knows on this machine (its drush alias files), when it has any. */
+	aegir?: NonNullable<WizardInit['aegir']>;
+};
+
+/** Aegir's servers from its alias files; undefined when there is no Aegir here. Never throws: unreadable files are listed. */
+export async function loadAegirServers(aegirHome: string): Promise<WizardInputs['aegir']> {
+	const servers = await readAegirServers(aegirHome);
+	if (!servers.found) return undefined;
+	return {servers: servers.servers, problems: servers.problems.map(problem => `${problem.file}: ${problem.message}`)};
+}
+
+/** Saved hosts first, then ~/.ssh/config hosts not saved under the same name. Throws StoreError / SshConfigError. */
+export function loadWizardInputs(store: LazyStore, sshConfigFile: string | undefined): WizardInputs {
+	const saved = store.read();
+	return {hosts: mergeHosts(saved.hosts, readSshConfigHosts(sshConfigFile)), packs: saved.packs, savedHosts: saved.hosts};
+}
+
+export type WizardOutcome =
+	| {kind: 'saved'; pack: Pack}
+	/** Bad or missing flags without a terminal (exit 2). */
+	| {kind: 'refused'; messages: string[]}
+	/** Ctrl-C (exit 130). */
+	| {kind: 'quit'}
+	/** Cancel chosen on the review (exit 130: stopped by the user, nothing saved). */
+	| {kind: 'cancelled'}
+	/** The store refused the pack (exit 1). */
+	| {kind: 'failed'; message: string}
+	/** "Details…" on the review: dry-run this unsaved pack, then resume the wizard with `state`. */
+	| {kind: 'details'; pack: Pack; state: WizardState}
+	/** A re-run of a saved pack was confirmed (add or remove a slave), or its health asked for. */
+	| {kind: 'rerun'; request: RerunRequest};
+
+export type Output = {out: (text: string) => void; err: (text: string) => void};
+
+/** Without a terminal: flags are every answer; the review is printed, --yes accepts it. */
+export function runPlainWizard(flags: WizardFlags, inputs: WizardInputs, store: PackSink, output: Output): WizardOutcome {
+	const outcome = plainWizard(flags, inputs.hosts, inputs.aegir);
+	if (outcome.review) output.out(outcome.review);
+	if (outcome.kind === 'refused') return {kind: 'refused', messages: outcome.messages};
+	try {
+		savePackWithHosts(store, outcome.pack, outcome.newHosts);
+	} catch (error) {
+		return {kind: 'failed', message: `Not saved: ${error instanceof Error ? error.message : String(error)}`};
+	}
+	return {kind: 'saved', pack: outcome.pack};
+}
+
+/** With a terminal: the Ink wizard, answering from flags what they answer. */
+export async function runInteractiveWizard(
+	flags: WizardFlags & Omit<ApplyFlags, 'dryRun' | 'acceptNewHostKeys'>,
+	inputs: WizardInputs,
+	store: PackSink,
+	resume?: WizardState,
+	startAt?: WizardInit['startAt'],
+): Promise<WizardOutcome> {
+	// Ink and the screens cost about half a second to load: only a terminal run pays for them.
+	const [{render}, {Wizard}] = await Promise.all([import('ink'), import('../ui/wizard/wizard.js')]);
+	let outcome: WizardOutcome = {kind: 'quit'};
+	const preset = presetFromFlags(flags, inputs.hosts, inputs.aegir?.servers);
+	// The add/remove reviews must say what the run will do: same plan options, this machine included.
+	const planOptions = planOptionsFor([...preset.hosts, ...inputs.hosts, ...inputs.packs.flatMap(packHosts)], flags);
+	const instance = render(
+		<Wizard
+			init={{hosts: inputs.hosts, packs: inputs.packs, preset, ...(startAt ? {startAt} : {}), ...(inputs.aegir ? {aegir: inputs.aegir} : {})}}
+			{...(resume ? {resume} : {})}
+			store={store}
+			planOptions={planOptions}
+			onDone={pack => {
+				outcome = {kind: 'saved', pack};
+				instance.unmount();
+			}}
+			onQuit={() => {
+				outcome = {kind: 'quit'};
+				instance.unmount();
+			}}
+			onCancel={() => {
+				outcome = {kind: 'cancelled'};
+				instance.unmount();
+			}}
+			onRerun={request => {
+				outcome = {kind: 'rerun', request};
+				instance.unmount();
+			}}
+			onDetails={(pack, state) => {
+				outcome = {kind: 'details', pack, state};
+				instance.unmount();
+			}}
+		/>,
+		// Ctrl-C is the wizard's to handle: it must end with 130 and save nothing.
+		{exitOnCtrlC: false},
+	);
+	await instance.waitUntilExit();
+	return outcome;
+}

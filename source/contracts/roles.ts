@@ -1,0 +1,4 @@
+// What a host does in a pack. The planner assigns roles, the runner reports
+// them, the screens and the health table label hosts by them.
+
+export type HostRole = 'nfs-server' | 'master' | 'slave';
