@@ -6,7 +6,7 @@
 import {readAegirServers, type AegirServers} from '../aegir/alias-files.js';
 import {webServerKindOf, type WebServerKind} from '../aegir/web-server.js';
 import type {Host, Pack} from '../pack/types.js';
-import type {AegirPrerequisiteOptions} from '../plan/steps/aegir-options.js';
+import type {AegirPrerequisiteOptions} from './prerequisite-options.js';
 import type {Transport} from '../contracts/transport.js';
 import {localTransport} from './local-transport.js';
 import {registerPack, type RegisterOptions, type RegisterResult} from './register-pack.js';

@@ -2,10 +2,12 @@
 import {applyPackToHosts} from './run-on-hosts.js';
 import {sshConfigFile, type CliFlags} from './flags.js';
 import type {Pack} from '../pack/types.js';
+import type {PlanOptions} from '../plan/options.js';
 import {EXIT} from '../contracts/exit-codes.js';
 
 export type AfterWizardContext = {
 	flags: CliFlags;
+	planOptions: PlanOptions;
 	/** The store file the pack was saved to. */
 	storePath: string;
 	/** The store directory (run logs go beside the store). */
@@ -21,6 +23,7 @@ export async function afterWizard(pack: Pack, context: AfterWizardContext): Prom
 	if (context.flags.saveOnly) return EXIT.ok;
 	return applyPackToHosts(pack, {
 		flags: {...context.flags, sshConfig: sshConfigFile(context.flags)},
+		planOptions: context.planOptions,
 		storeDir: context.storeDir,
 		interactive: context.interactive,
 	});

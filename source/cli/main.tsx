@@ -10,6 +10,8 @@ import {removeSlaveCommand} from './commands/remove-slave.js';
 import {runRerunRequest} from './menu-request.js';
 import {statusCommand} from './commands/status.js';
 import {isInteractive, parseCliFlags, sshConfigFile} from './flags.js';
+import {planOptionsFor} from './plan-options.js';
+import {thisMachine} from '../run/local-host.js';
 import {defaultStoreDir} from '../pack/store.js';
 import {DEFAULT_AEGIR_HOME} from '../aegir-run/aegir-wanted.js';
 import {EXIT} from '../contracts/exit-codes.js';
@@ -42,6 +44,8 @@ async function main(): Promise<number> {
 	const storeDir = flags.storeDir ?? defaultStoreDir(process.env);
 	const store = new LazyStore(storeDir);
 	const interactive = isInteractive(process);
+	// Worked out once: every review and run of this process plans with the same options.
+	const planOptions = planOptionsFor(flags, thisMachine());
 	let inputs;
 	try {
 		inputs = loadWizardInputs(store, flags.sshConfig);
@@ -54,7 +58,7 @@ async function main(): Promise<number> {
 		return EXIT.failed;
 	}
 
-	const context: CommandContext = {flags, inputs, store, storeDir, interactive, out, err};
+	const context: CommandContext = {flags, planOptions, inputs, store, storeDir, interactive, out, err};
 	if (command !== undefined) return COMMANDS[command](operands, context);
 
 	let outcome: WizardOutcome;
@@ -63,13 +67,13 @@ async function main(): Promise<number> {
 	} else if (flags.yes && flags.name !== undefined && flags.master !== undefined) {
 		// Every answer given and accepted: no screen to show, print the review as without a terminal.
 		const plain = runPlainWizard(flags, inputs, store, {out, err});
-		outcome = plain.kind === 'refused' ? await runInteractiveWizard(flags, inputs, store) : plain;
+		outcome = plain.kind === 'refused' ? await runInteractiveWizard(flags, inputs, store, planOptions) : plain;
 	} else {
-		outcome = await runInteractiveWizard(flags, inputs, store);
+		outcome = await runInteractiveWizard(flags, inputs, store, planOptions);
 		// "Details…": a dry run of the unsaved pack on its hosts, then the same review again.
 		while (outcome.kind === 'details') {
-			await applyPackToHosts(outcome.pack, {flags: {...flags, dryRun: true}, storeDir, interactive});
-			outcome = await runInteractiveWizard(flags, inputs, store, outcome.state);
+			await applyPackToHosts(outcome.pack, {flags: {...flags, dryRun: true}, planOptions, storeDir, interactive});
+			outcome = await runInteractiveWizard(flags, inputs, store, planOptions, outcome.state);
 		}
 	}
 
@@ -93,7 +97,7 @@ async function main(): Promise<number> {
 			// From the start menu: add or remove a slave, or check the pack's health.
 			return runRerunRequest(outcome.request, context);
 		case 'saved':
-			return afterWizard(outcome.pack, {flags, storePath: store.path, storeDir, interactive, out});
+			return afterWizard(outcome.pack, {flags, planOptions, storePath: store.path, storeDir, interactive, out});
 	}
 }
 

@@ -7,7 +7,7 @@ import {runStatus, statusOptions} from './show-health.js';
 
 export async function runRerunRequest(request: RerunRequest, context: CommandContext): Promise<number> {
 	const {flags} = context;
-	const applyContext = {flags, storeDir: context.storeDir, interactive: context.interactive, out: context.out};
+	const applyContext = {flags, planOptions: context.planOptions, storeDir: context.storeDir, interactive: context.interactive, out: context.out};
 	switch (request.kind) {
 		case 'add-slave':
 			return runAddSlave(request.pack, request.hosts, request.newHosts, applyContext);

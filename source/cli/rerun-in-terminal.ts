@@ -9,7 +9,7 @@ import {runInteractiveWizard} from './wizard-app.js';
 
 /** A re-run command in a terminal without --yes: the wizard opens on that flow's screens and asks. */
 export async function rerunInTerminal(context: CommandContext, startAt: NonNullable<WizardInit['startAt']>): Promise<number> {
-	const outcome = await runInteractiveWizard(context.flags, context.inputs, context.store, undefined, startAt);
+	const outcome = await runInteractiveWizard(context.flags, context.inputs, context.store, context.planOptions, undefined, startAt);
 	switch (outcome.kind) {
 		case 'rerun':
 			return runRerunRequest(outcome.request, context);

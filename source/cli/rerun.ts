@@ -2,7 +2,7 @@
 // the store gets the new pack (and new hosts) only when every one of them
 // succeeded. Shared by the commands and the wizard's start menu.
 import {runOnHosts, type ApplyContext} from './run-on-hosts.js';
-import {packHosts, type Host, type Pack} from '../pack/types.js';
+import type {Host, Pack} from '../pack/types.js';
 import {planAddSlave} from '../plan/add-slave.js';
 import {planRemoveSlave} from '../plan/remove-slave.js';
 import {EXIT} from '../contracts/exit-codes.js';
@@ -13,7 +13,6 @@ export async function runAddSlave(pack: Pack, slaves: Host[], newHosts: Host[], 
 	const code = await runOnHosts(
 		{
 			pack,
-			hosts: [...packHosts(pack), ...slaves],
 			plan: options => planAddSlave(pack, slaves, options),
 			newHosts,
 			// Aegir re-saves the pack context; each new member without a context gets one first.
@@ -33,7 +32,7 @@ export async function runAddSlave(pack: Pack, slaves: Host[], newHosts: Host[], 
 export async function runRemoveSlave(pack: Pack, slave: string, context: RerunContext): Promise<number> {
 	const removed = pack.slaves.find(host => host.name === slave);
 	const code = await runOnHosts(
-		{pack, hosts: packHosts(pack), plan: options => planRemoveSlave(pack, slave, options), ...(removed ? {change: {removed}} : {})},
+		{pack, plan: options => planRemoveSlave(pack, slave, options), ...(removed ? {change: {removed}} : {})},
 		context,
 	);
 	if (code === EXIT.ok && !context.flags.dryRun) context.out(`Pack ${pack.name}: ${slave} removed; the saved pack is updated.\n`);

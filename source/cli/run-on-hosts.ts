@@ -5,7 +5,6 @@ import {join} from 'node:path';
 import process from 'node:process';
 import {PackStore} from '../pack/store.js';
 import type {Host, Pack} from '../pack/types.js';
-import {packHosts} from '../pack/types.js';
 import type {PlanOptions} from '../plan/options.js';
 import {planPack} from '../plan/planner.js';
 import type {Plan} from '../plan/step.js';
@@ -14,7 +13,9 @@ import {NonInteractivePrompter} from './non-interactive-prompter.js';
 import {PlainReporter} from '../report/plain-reporter.js';
 import {type RunEvent, type RunListener} from '../contracts/events.js';
 import {EXIT} from '../contracts/exit-codes.js';
-import {localHostNames} from '../run/local-host.js';
+import {probeLocalSources} from '../run/local-sources-probe.js';
+import {AegirPrerequisiteState} from '../aegir-run/prerequisite-state.js';
+import {resolvePlanOptions} from '../plan/options.js';
 import {runPlan} from '../run/runner.js';
 import {prepareAegir, registerAfterRun, type AegirSetup} from '../aegir-run/aegir-setup.js';
 import {aegirRegistrationWanted, DEFAULT_AEGIR_HOME} from '../aegir-run/aegir-wanted.js';
@@ -42,6 +43,8 @@ export type ApplyFlags = {
 
 export type ApplyContext = {
 	flags: ApplyFlags;
+	/** The run's plan options, worked out once from the flags (cli/plan-options.ts). */
+	planOptions: PlanOptions;
 	/** The store directory: run logs go to `<storeDir>/logs`. */
 	storeDir: string;
 	interactive: boolean;
@@ -66,8 +69,6 @@ async function aegirSetup(flags: ApplyFlags, emit: (event: RunEvent) => void): P
 export type PlanRun = {
 	/** The pack as saved before the run; the record update starts from it. */
 	pack: Pack;
-	/** Hosts the plan may touch (this machine among them is never rsynced to). */
-	hosts: Host[];
 	/** The plan; a re-run's plan carries the pack as it is once the run succeeds. */
 	plan(options: PlanOptions): Plan & {pack?: Pack};
 	/** Hosts to add to the store once the run succeeds (new hosts of an add). */
@@ -76,20 +77,9 @@ export type PlanRun = {
 	change?: {slave?: string; removed?: Host};
 };
 
-/** What the planner needs from the flags, and which of `hosts` is this machine (never rsynced to). */
-export function planOptionsFor(hosts: Host[], flags: Omit<ApplyFlags, 'dryRun' | 'acceptNewHostKeys'>): PlanOptions {
-	return {
-		localHostNames: localHostNames(hosts),
-		moveAside: flags.moveAside,
-		...(flags.configDir === undefined ? {} : {configDir: flags.configDir}),
-		...(flags.platformsDir === undefined ? {} : {platformsDir: flags.platformsDir}),
-		...(flags.lockWait === undefined ? {} : {lockWaitSeconds: flags.lockWait}),
-	};
-}
-
 /** Runs the pack's plan on its hosts; resolves with the process exit code. */
 export async function applyPackToHosts(pack: Pack, context: ApplyContext): Promise<number> {
-	return runOnHosts({pack, hosts: packHosts(pack), plan: options => planPack(pack, options)}, context);
+	return runOnHosts({pack, plan: options => planPack(pack, options)}, context);
 }
 
 /**
@@ -142,7 +132,6 @@ export async function runOnHosts(run: PlanRun, context: ApplyContext): Promise<n
 		process.on('SIGINT', onSigint);
 	}
 
-	const planOptions = planOptionsFor(run.hosts, flags);
 	const connect = sshConnector({
 		prompter,
 		// Without a terminal the prompter accepts under the flag and says which key it recorded;
@@ -154,10 +143,19 @@ export async function runOnHosts(run: PlanRun, context: ApplyContext): Promise<n
 
 	try {
 		const aegir = await aegirSetup(flags, broadcast);
-		const plan = run.plan(aegir?.setup.prerequisites ? {...planOptions, aegirPrerequisites: aegir.setup.prerequisites} : planOptions);
+		const prerequisites = aegir?.setup.prerequisites;
+		// What only this machine knows is read once, here, before the plan is made.
+		const resolved = resolvePlanOptions(context.planOptions);
+		const planOptions: PlanOptions = {
+			...context.planOptions,
+			localSources: probeLocalSources([resolved.configDir, resolved.platformsDir]),
+			aegirPrerequisites: prerequisites !== undefined,
+		};
+		const plan = run.plan(planOptions);
 		const outcome = await runPlan(plan, {
 			connect,
 			prompter,
+			...(prerequisites ? {aegir: new AegirPrerequisiteState(plan.pack ?? run.pack, resolved, prerequisites)} : {}),
 			dryRun: flags.dryRun,
 			logDir: join(context.storeDir, 'logs'),
 			signal: interrupt.signal,

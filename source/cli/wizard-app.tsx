@@ -7,7 +7,7 @@ import {readAegirServers} from '../aegir/alias-files.js';
 import {readSshConfigHosts} from '../pack/ssh-config-hosts.js';
 import {PackStore} from '../pack/store.js';
 import {packHosts, type Host, type Pack} from '../pack/types.js';
-import {planOptionsFor, type ApplyFlags} from './run-on-hosts.js';
+import type {PlanOptions} from '../plan/options.js';
 import {mergeHosts} from '../ui/wizard/known-hosts.js';
 import {plainWizard} from '../ui/wizard/plain-wizard.js';
 import {presetFromFlags, type WizardFlags} from '../ui/wizard/preset.js';
@@ -108,9 +108,10 @@ export function runPlainWizard(flags: WizardFlags, inputs: WizardInputs, store: 
 
 /** With a terminal: the Ink wizard, answering from flags what they answer. */
 export async function runInteractiveWizard(
-	flags: WizardFlags & Omit<ApplyFlags, 'dryRun' | 'acceptNewHostKeys'>,
+	flags: WizardFlags,
 	inputs: WizardInputs,
 	store: PackSink,
+	planOptions: PlanOptions,
 	resume?: WizardState,
 	startAt?: WizardInit['startAt'],
 ): Promise<WizardOutcome> {
@@ -118,8 +119,6 @@ export async function runInteractiveWizard(
 	const [{render}, {Wizard}] = await Promise.all([import('ink'), import('../ui/wizard/wizard.js')]);
 	let outcome: WizardOutcome = {kind: 'quit'};
 	const preset = presetFromFlags(flags, inputs.hosts, inputs.aegir?.servers);
-	// The add/remove reviews must say what the run will do: same plan options, this machine included.
-	const planOptions = planOptionsFor([...preset.hosts, ...inputs.hosts, ...inputs.packs.flatMap(packHosts)], flags);
 	const instance = render(
 		<Wizard
 			init={{hosts: inputs.hosts, packs: inputs.packs, preset, ...(startAt ? {startAt} : {}), ...(inputs.aegir ? {aegir: inputs.aegir} : {})}}

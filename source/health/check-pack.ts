@@ -7,12 +7,16 @@
 import {packHosts, type Host, type Pack} from '../pack/types.js';
 import {gatherFacts} from '../plan/facts.js';
 import {resolvePlanOptions, type PlanOptions} from '../plan/options.js';
+import {packFiles} from '../plan/pack-files.js';
 import {factsRequestFor} from '../plan/planner.js';
+import type {FactsRequest} from '../plan/facts-script.js';
 import type {Transport} from '../contracts/transport.js';
 import {evaluateHealth, type HostObservation} from './evaluate.js';
 import {probeNfsService} from './nfs-service.js';
 import type {HealthReport} from './types.js';
 import {CheckStoppedError, explainUnreachable, HostDeadlineError, type Unreachable} from './unreachable.js';
+
+type FactsReadRequest = Omit<FactsRequest, 'nonce'>;
 
 export const DEFAULT_HOST_TIMEOUT_MS = 15_000;
 
@@ -30,7 +34,9 @@ export type CheckPackOptions = {
 
 export async function checkPackHealth(pack: Pack, options: CheckPackOptions): Promise<HealthReport> {
 	const checkedAt = (options.now?.() ?? new Date()).toISOString();
-	const observations = await Promise.all(packHosts(pack).map(host => observeHost(pack, host, options)));
+	const planOptions = resolvePlanOptions(options.planOptions);
+	const request = factsRequestFor(planOptions, pack, packFiles(pack, planOptions));
+	const observations = await Promise.all(packHosts(pack).map(host => observeHost(pack, host, request, options)));
 	return evaluateHealth(pack, observations, {checkedAt, ...(options.planOptions ? {planOptions: options.planOptions} : {})});
 }
 
@@ -59,9 +65,8 @@ async function closeBy(transport: Transport, deadline: number): Promise<void> {
 	clearTimeout(timer);
 }
 
-async function observeHost(pack: Pack, host: Host, options: CheckPackOptions): Promise<HostObservation> {
+async function observeHost(pack: Pack, host: Host, request: FactsReadRequest, options: CheckPackOptions): Promise<HostObservation> {
 	const deadline = Date.now() + (options.hostTimeoutMs ?? DEFAULT_HOST_TIMEOUT_MS);
-	const request = factsRequestFor(pack, resolvePlanOptions(options.planOptions));
 	const role = host.name === pack.nfsServer.name ? 'server' : 'client';
 	// Aborted at the deadline (or by the caller): open channels are closed, late results dropped.
 	const stop = new AbortController();

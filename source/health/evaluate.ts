@@ -2,10 +2,10 @@
 // Every check reuses the planner's own reading of the facts (fstab edit, mount
 // state, export problems, marker), so status and apply never disagree.
 
-import {nfsClients, packHosts, type Host, type Pack} from '../pack/types.js';
+import {packHosts, type Host, type Pack} from '../pack/types.js';
 import type {Facts} from '../plan/facts.js';
 import {resolvePlanOptions, type PlanOptions} from '../plan/options.js';
-import {rolesOf} from '../plan/planner.js';
+import {healthChecksFor, situationOf} from '../plan/role-steps.js';
 import {mountState} from '../plan/steps/nfs-client.js';
 import {aegirCheck, expectedIds, idsOf} from './aegir-ids.js';
 import {clientMarkerCheck, clientServiceCheck, fstabCheck, mountCheck, mountResponsiveCheck} from './client-checks.js';
@@ -46,13 +46,15 @@ export function problemsOf(checks: readonly HealthCheck[]): string[] {
 
 export function evaluateHealth(pack: Pack, observations: readonly HostObservation[], options: EvaluateOptions): HealthReport {
 	const planOptions = resolvePlanOptions(options.planOptions);
-	const clients = new Set(nfsClients(pack).map(host => host.name));
 	const observed = observations.flatMap(observation => (observation.state === 'observed' ? [idsOf(observation.facts)] : []));
 	const expected = expectedIds(pack, observed);
 	const byName = new Map(observations.map(observation => [observation.host.name, observation]));
 
 	const rows = packHosts(pack).map((host): HealthRow => {
-		const roles = rolesOf(pack, host);
+		// What this host is in the pack, and so which checks answer for it, from the same list the planner reads.
+		const at = situationOf(pack, host, planOptions);
+		const applies = healthChecksFor(at);
+		const roles = at.roles;
 		const observation = byName.get(host.name) ?? {host, state: 'unreachable', reason: 'not checked', fix: 'check again'};
 		if (observation.state === 'unreachable') {
 			const checks = unreachableChecks(observation.reason, observation.fix);
@@ -60,16 +62,15 @@ export function evaluateHealth(pack: Pack, observations: readonly HostObservatio
 		}
 
 		const {facts, service} = observation;
-		const isServer = host.name === pack.nfsServer.name;
-		const isClient = clients.has(host.name);
+		const {isServer, isClient} = at;
 		const state = mountState(facts, pack);
 		const checks: HealthCheck[] = [
 			reachableCheck(true, `logged in, state read (${facts.hostname || host.name})`),
 			aegirCheck(facts, expected, planOptions.aegirUser),
-			isServer ? exportCheck(host, pack, facts) : notApplicable('export', 'export present', `not the NFS server (${pack.nfsServer.name} is)`),
+			applies.has('export') ? exportCheck(host, pack, facts) : notApplicable('export', 'export present', `not the NFS server (${pack.nfsServer.name} is)`),
 			isServer ? serverServiceCheck(host, service) : clientServiceCheck(host, pack, service),
-			isClient ? fstabCheck(pack, facts, planOptions.fstabPath) : notApplicable('fstab', 'fstab entry', 'the NFS server does not mount the share'),
-			isClient ? mountCheck(host, pack, state) : notApplicable('mount', 'mounted from the server', 'the NFS server does not mount the share'),
+			applies.has('fstab') ? fstabCheck(pack, facts, planOptions.fstabPath) : notApplicable('fstab', 'fstab entry', 'the NFS server does not mount the share'),
+			applies.has('mount') ? mountCheck(host, pack, state) : notApplicable('mount', 'mounted from the server', 'the NFS server does not mount the share'),
 			isClient ? mountResponsiveCheck(host, pack, facts, state) : serverDirectoryCheck(pack, facts),
 			isClient ? clientMarkerCheck(host, pack, state) : serverMarkerCheck(pack, facts),
 		];

@@ -4,7 +4,8 @@
 import type {Host, Pack} from '../pack/types.js';
 import {exportProblems} from '../plan/exports-file.js';
 import type {Facts} from '../plan/facts.js';
-import {markerContent, markerPath} from '../plan/steps/nfs-server.js';
+import {markerContent} from '../plan/steps/nfs-server.js';
+import {markerPath} from '../plan/pack-files.js';
 import {APPLY_AGAIN, runOn} from './fixes.js';
 import type {HealthCheck, NfsServiceFact} from './types.js';
 

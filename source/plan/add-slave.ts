@@ -12,18 +12,14 @@
 import {packHosts, type Host, type Pack} from '../pack/types.js';
 import {addressInSubnets, isIpLiteral, parseSubnet} from '../pack/subnets.js';
 import {resolvePlanOptions, type PlanOptions, type ResolvedPlanOptions} from './options.js';
-import {packagesFor} from './planner.js';
+import {packFiles} from './pack-files.js';
+import {hostPlanOf} from './planner.js';
 import {RerunInputError} from './reruns/errors.js';
-import {rerunHostPlan, untouchedHosts} from './reruns/host-plan.js';
-import {recordGateStep} from './reruns/record-gate.js';
-import type {HostPlan, Plan, Step, StepRef} from './step.js';
-import {packagesStep} from './steps/packages.js';
-import {accessStep, aegirStep, diskStep, GATE_STEP, systemStep} from './steps/preflight.js';
-import {exportStep, exportStepRef, exportsFileStep} from './steps/nfs-server.js';
-import {fstabStep, mountPointStep, mountStep} from './steps/nfs-client.js';
-import {configSyncStep} from './steps/sync.js';
-import {aegirAccountSteps, aegirPrerequisiteSteps} from './steps/aegir-prerequisites.js';
-import {AegirPrerequisiteState} from './steps/aegir-state.js';
+import {untouchedHosts} from './reruns/untouched-hosts.js';
+import {situationOf, stepsFor, type PlanInput} from './role-steps.js';
+import type {HostPlan, Plan} from './step.js';
+import {exportStepRef} from './steps/nfs-server.js';
+import {isThisMachine} from './this-machine.js';
 
 export type AddSlavePlan = Plan & {
 	/** The pack as it is once the run succeeds: the new slaves appended, subnets widened if needed. */
@@ -67,42 +63,6 @@ export function subnetsToWiden(subnets: string[], newSlaves: Host[]): string[] {
 	return added;
 }
 
-function newSlaveSteps(
-	pack: Pack,
-	host: Host,
-	newSlaves: Host[],
-	exportRef: StepRef | undefined,
-	options: ResolvedPlanOptions,
-	aegir: AegirPrerequisiteState | undefined,
-): Step[] {
-	const receivesSync = !options.localHostNames.includes(host.name);
-	const mount = mountStep(host, pack);
-	const steps: Step[] = [
-		accessStep(host),
-		systemStep(host),
-		diskStep(host, options),
-		...(aegir ? aegirAccountSteps(host, aegir) : [aegirStep(host, options)]),
-		recordGateStep(host, newSlaves, pack.record, options),
-		packagesStep(host, packagesFor(false, true, receivesSync), options),
-		mountPointStep(host, pack, options),
-		fstabStep(host, pack, options),
-		// The server's export step is in the plan only when the export changes; otherwise it already serves.
-		{...mount, dependsOn: exportRef ? [exportRef] : undefined},
-	];
-	if (receivesSync) steps.push(configSyncStep(host, options));
-	// What Aegir needs on a web head (only with --aegir-prerequisites): the new slaves only.
-	if (aegir) steps.push(...aegirPrerequisiteSteps(host, aegir));
-	return steps;
-}
-
-/** On the NFS server: can we get in, then the drop-in and exportfs -ra. Nothing else. */
-function wideningSteps(pack: Pack, newSlaves: Host[], options: ResolvedPlanOptions): Step[] {
-	const server = pack.nfsServer;
-	// Every new slave must pass the uid/gid gate before the export opens to it.
-	const gates: StepRef[] = newSlaves.map(slave => ({host: slave.name, id: GATE_STEP}));
-	return [accessStep(server), {...exportsFileStep(server, pack, options), dependsOn: gates}, exportStep(server, pack)];
-}
-
 function notesFor(pack: Pack, newSlaves: Host[], untouched: string[], widened: string[], options: ResolvedPlanOptions): string[] {
 	const notes: string[] = [];
 	if (untouched.length > 0) notes.push(`${untouched.join(', ')}: untouched (not connected to)`);
@@ -120,8 +80,8 @@ function notesFor(pack: Pack, newSlaves: Host[], untouched: string[], widened: s
 		notes.push(`no ${options.aegirUser} uid/gid recorded for this pack: the new slave(s) are compared only with each other (re-apply the whole pack to record it)`);
 	}
 
-	for (const name of options.localHostNames) {
-		if (newSlaves.some(slave => slave.name === name)) notes.push(`${name} is this machine: nothing is rsynced to it`);
+	for (const slave of newSlaves) {
+		if (isThisMachine(slave, options.thisMachine)) notes.push(`${slave.name} is this machine: nothing is rsynced to it`);
 	}
 
 	return notes;
@@ -134,12 +94,13 @@ export function planAddSlave(pack: Pack, newSlaves: Host[], planOptions: PlanOpt
 	const widened = subnetsToWiden(pack.subnets, newSlaves);
 	const after: Pack = {...pack, slaves: [...pack.slaves, ...newSlaves], subnets: [...pack.subnets, ...widened]};
 	const exportRef = widened.length > 0 ? exportStepRef(after) : undefined;
-	const aegir = options.aegirPrerequisites ? new AegirPrerequisiteState(after, options, options.aegirPrerequisites) : undefined;
+	const input: PlanInput = {pack: after, options, files: packFiles(after, options), hosts: packHosts(after), newSlaves, ...(exportRef ? {exportRef} : {})};
+	const hosts: HostPlan[] = newSlaves.map(slave => hostPlanOf(input, slave, stepsFor(input, situationOf(after, slave, options), 'add-slave')));
+	if (widened.length > 0) {
+		const server = after.nfsServer;
+		hosts.push(hostPlanOf(input, server, stepsFor(input, situationOf(after, server, options), 'widen')));
+	}
 
-	const hosts: HostPlan[] = newSlaves.map(slave =>
-		rerunHostPlan(after, slave, newSlaveSteps(after, slave, newSlaves, exportRef, options, aegir), options),
-	);
-	if (widened.length > 0) hosts.push(rerunHostPlan(after, pack.nfsServer, wideningSteps(after, newSlaves, options), options));
 	const untouched = untouchedHosts(pack, hosts);
 	return {
 		packName: pack.name,

@@ -1,17 +1,20 @@
-// Knobs of a plan. Everything has a default a real Aegir server wants; the file
-// locations exist so unit tests can run the real scripts against temp dirs.
+// Knobs of a plan, as data. Everything has a default a real Aegir server wants;
+// the file locations exist so unit tests can run the real scripts against temp
+// dirs. What only this machine knows (who it is, what its sync sources look
+// like) is read once before planning and passed in here.
 
-import type {AegirPrerequisiteOptions} from './steps/aegir-options.js';
-
-export type {AegirPrerequisiteOptions} from './steps/aegir-options.js';
+import type {LocalSources} from './local-sources.js';
+import type {MachineIdentity} from './this-machine.js';
 
 export type PlanOptions = {
-	/** Pack hosts that are the machine running the tool: nothing is rsynced to them. */
-	localHostNames?: string[];
+	/** This machine's names and addresses: a pack host that is this machine gets nothing rsynced. */
+	thisMachine?: MachineIdentity;
 	/** Web server config directory on this machine, synced to every web node (same path there). */
 	configDir?: string;
 	/** Platform and site code on this machine, synced to the master when it is the NFS server. */
 	platformsDir?: string;
+	/** What the sync sources look like on this machine (read once before planning), by path. */
+	localSources?: LocalSources;
 	/** Move a non-empty mount point aside without asking. */
 	moveAside?: boolean;
 	/** How long to wait for another apt/dpkg to release its lock before failing. */
@@ -25,11 +28,11 @@ export type PlanOptions = {
 	/** System file locations (tests point them at temp dirs). */
 	fstabPath?: string;
 	exportsDir?: string;
-	/** Check (and fix) what Aegir needs on every web head; off when absent. */
-	aegirPrerequisites?: AegirPrerequisiteOptions;
+	/** Check (and fix) what Aegir needs on every web head; the runner then needs the run's Aegir side. */
+	aegirPrerequisites?: boolean;
 };
 
-export type ResolvedPlanOptions = Required<Omit<PlanOptions, 'aegirPrerequisites'>> & Pick<PlanOptions, 'aegirPrerequisites'>;
+export type ResolvedPlanOptions = Required<PlanOptions>;
 
 export const DEFAULT_CONFIG_DIR = '/var/aegir/config';
 export const DEFAULT_PLATFORMS_DIR = '/var/aegir/platforms';
@@ -38,9 +41,10 @@ export const DEFAULT_MIN_FREE_MB = 100;
 
 export function resolvePlanOptions(options: PlanOptions = {}): ResolvedPlanOptions {
 	return {
-		localHostNames: options.localHostNames ?? [],
+		thisMachine: options.thisMachine ?? {names: [], addresses: []},
 		configDir: options.configDir ?? DEFAULT_CONFIG_DIR,
 		platformsDir: options.platformsDir ?? DEFAULT_PLATFORMS_DIR,
+		localSources: options.localSources ?? {},
 		moveAside: options.moveAside ?? false,
 		lockWaitSeconds: options.lockWaitSeconds ?? DEFAULT_LOCK_WAIT_SECONDS,
 		lockPollSeconds: options.lockPollSeconds ?? 2,
@@ -48,6 +52,6 @@ export function resolvePlanOptions(options: PlanOptions = {}): ResolvedPlanOptio
 		aegirUser: options.aegirUser ?? 'aegir',
 		fstabPath: options.fstabPath ?? '/etc/fstab',
 		exportsDir: options.exportsDir ?? '/etc/exports.d',
-		...(options.aegirPrerequisites ? {aegirPrerequisites: options.aegirPrerequisites} : {}),
+		aegirPrerequisites: options.aegirPrerequisites ?? false,
 	};
 }

@@ -9,7 +9,9 @@ import {nfsClients, type Host, type Pack} from '../pack/types.js';
 import {resolvePlanOptions, type PlanOptions} from './options.js';
 import {RerunInputError} from './reruns/errors.js';
 import {fstabRemovalStep} from './reruns/fstab-removal.js';
-import {rerunHostPlan, untouchedHosts} from './reruns/host-plan.js';
+import {untouchedHosts} from './reruns/untouched-hosts.js';
+import {packFiles} from './pack-files.js';
+import {hostPlanOf} from './planner.js';
 import {narrowExportStep, subnetsOnlyFor} from './reruns/narrow-export.js';
 import {UNMOUNT_STEP, unmountStep} from './reruns/unmount.js';
 import type {HostPlan, Plan} from './step.js';
@@ -45,15 +47,16 @@ export function planRemoveSlave(pack: Pack, slave: Host | string, planOptions: P
 	const dropped = subnetsOnlyFor(pack.subnets, leaving.address, others);
 	const after: Pack = {...pack, slaves: remaining, subnets: pack.subnets.filter(subnet => !dropped.includes(subnet))};
 
+	const files = packFiles(pack, options);
 	const hosts: HostPlan[] = [
 		// Roles come from the pack it is leaving: it is still a slave while it runs.
-		rerunHostPlan(pack, leaving, [accessStep(leaving), systemStep(leaving), unmountStep(leaving, pack), fstabRemovalStep(leaving, pack, options)], options),
+		hostPlanOf({pack, options, files}, leaving, [accessStep(leaving), systemStep(leaving), unmountStep(leaving, pack), fstabRemovalStep(leaving, pack, options)]),
 	];
 	if (dropped.length > 0) {
 		const server = pack.nfsServer;
 		// Narrow only once the slave has let go of the share (or could not be reached at all).
-		const rewrite = {...exportsFileStep(server, after, options), after: [{host: leaving.name, id: UNMOUNT_STEP}]};
-		hosts.push(rerunHostPlan(after, server, [accessStep(server), rewrite, narrowExportStep(server, after, dropped)], options));
+		const rewrite = {...exportsFileStep(server, after, files), after: [{host: leaving.name, id: UNMOUNT_STEP}]};
+		hosts.push(hostPlanOf({pack: after, options, files}, server, [accessStep(server), rewrite, narrowExportStep(server, after, dropped)]));
 	}
 
 	const untouched = untouchedHosts(pack, hosts);

@@ -7,6 +7,7 @@ import type {HostRole} from '../contracts/roles.js';
 import type {Prompter} from '../contracts/prompter.js';
 import type {Facts} from './facts.js';
 import type {Transport} from '../contracts/transport.js';
+import type {AegirPrerequisiteSource} from './steps/aegir-context.js';
 
 /** A step of some host of the plan: dependencies may point at other hosts. */
 export type StepRef = {host: string; id: string};
@@ -43,6 +44,8 @@ export type CheckContext = {
 	transport: Transport;
 	dryRun: boolean;
 	signal: AbortSignal;
+	/** The run's Aegir side, when the plan holds Aegir prerequisite steps. */
+	aegir?: AegirPrerequisiteSource;
 };
 
 export type StepContext = CheckContext & {

@@ -3,6 +3,7 @@
 // A failed step stops the host; the rest of its steps are reported skipped.
 
 import type {Facts} from '../plan/facts.js';
+import type {AegirPrerequisiteSource} from '../plan/steps/aegir-context.js';
 import {type CheckContext, type CheckResult, type HostPlan, type Step, type StepContext} from '../plan/step.js';
 import {StepFailedError} from '../contracts/command-error.js';
 import type {Transport} from '../contracts/transport.js';
@@ -21,6 +22,8 @@ export type RunShared = {
 	logDir?: string;
 	connect(host: HostPlan['host']): Promise<Transport>;
 	prompter: Prompter;
+	/** The run's Aegir side, handed to every step (present when the plan has Aegir prerequisite steps). */
+	aegir?: AegirPrerequisiteSource;
 	abortSignal: AbortSignal;
 	emit(event: RunEvent): void;
 	notice(level: 'info' | 'warn' | 'error', message: string, host?: string): void;
@@ -247,6 +250,7 @@ export class HostRunner {
 			transport: this.#transport!,
 			dryRun: this.#shared.dryRun,
 			signal: this.#shared.abortSignal,
+			...(this.#shared.aegir ? {aegir: this.#shared.aegir} : {}),
 		};
 	}
 

@@ -1,12 +1,8 @@
-// Which pack hosts are the machine running the tool (nothing is rsynced to
-// them: they already hold the code and config). Only exact matches count: an
-// address in 127.0.0.0/8 other than one of our own is another host (the lab
-// runs hosts on 127.0.1.x), and a DNS name is ours only if it is our hostname.
+// This machine's names and addresses, read once per run: the plan decides
+// from them which pack hosts are this machine (source/plan/this-machine.ts).
 
 import {hostname, networkInterfaces} from 'node:os';
-import type {Host} from '../pack/types.js';
-
-export type MachineIdentity = {names: string[]; addresses: string[]};
+import type {MachineIdentity} from '../plan/this-machine.js';
 
 export function thisMachine(): MachineIdentity {
 	const full = hostname().toLowerCase();
@@ -15,13 +11,4 @@ export function thisMachine(): MachineIdentity {
 		.flatMap(list => list ?? [])
 		.map(entry => entry.address.toLowerCase().replace(/%.*$/, ''));
 	return {names, addresses};
-}
-
-export function localHostNames(hosts: Host[], machine: MachineIdentity = thisMachine()): string[] {
-	return hosts
-		.filter(host => {
-			const address = host.address.toLowerCase().replace(/^\[|\]$/g, '');
-			return machine.names.includes(address) || machine.addresses.includes(address);
-		})
-		.map(host => host.name);
 }

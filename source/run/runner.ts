@@ -7,6 +7,7 @@ import type {Host} from '../pack/types.js';
 import type {Facts} from '../plan/facts.js';
 import {stamp as formatStamp} from './stamp.js';
 import type {Plan} from '../plan/step.js';
+import type {AegirPrerequisiteSource} from '../plan/steps/aegir-context.js';
 import type {Transport} from '../contracts/transport.js';
 import {type RecapRow, type RunEvent, type RunListener} from '../contracts/events.js';
 import {EXIT} from '../contracts/exit-codes.js';
@@ -29,6 +30,8 @@ export type RunPlanOptions = {
 	/** Hard stop: running commands are closed at once (passed to the transport). */
 	abortSignal?: AbortSignal;
 	onEvent?: RunListener;
+	/** The run's Aegir side, for a plan with Aegir prerequisite steps (source/aegir-run/prerequisite-state.ts). */
+	aegir?: AegirPrerequisiteSource;
 	/** Clock for the run stamp (tests). */
 	now?: () => Date;
 };
@@ -84,6 +87,7 @@ export async function runPlan(plan: Plan, options: RunPlanOptions): Promise<RunO
 		logDir,
 		connect: options.connect,
 		prompter: options.prompter,
+		...(options.aegir ? {aegir: options.aegir} : {}),
 		abortSignal: options.abortSignal ?? new AbortController().signal,
 		emit,
 		notice,

@@ -6,13 +6,13 @@ import {dropInContent} from '../../source/plan/exports-file.js';
 import {RerunInputError} from '../../source/plan/reruns/errors.js';
 import type {Plan} from '../../source/plan/step.js';
 import {checkPlanGraph} from '../../source/run/plan-graph.js';
-import {host, makeFacts, makePack} from './fixtures.js';
+import {host, localDirectories, machineAt, makeFacts, makePack} from './fixtures.js';
 import {runWithFacts} from './run-with-facts.js';
 
 const PREFLIGHT = ['preflight/access', 'preflight/system', 'preflight/disk', 'preflight/aegir', 'preflight/aegir-ids'];
 const NEW_SLAVE = [...PREFLIGHT, 'packages', 'nfs-client/mount-point', 'nfs-client/fstab', 'nfs-client/mount', 'sync/config'];
 const WIDEN = ['preflight/access', 'nfs-server/exports-file', 'nfs-server/export'];
-const options = {configDir: tmpdir(), platformsDir: tmpdir()};
+const options = {configDir: tmpdir(), platformsDir: tmpdir(), localSources: localDirectories(tmpdir())};
 const recorded = {aegirUid: 1500, aegirGid: 1500, lastAppliedAt: '2026-01-01T00:00:00.000Z'};
 
 /** Add-slave plans are looked at as dry runs unless a test says otherwise. */
@@ -51,7 +51,7 @@ describe('adding a slave inside the current subnets', () => {
 	});
 
 	it('no rsync to the machine running the tool', () => {
-		const local = planAddSlave(pack, [host('web3', '192.0.2.13')], {...options, localHostNames: ['web3']});
+		const local = planAddSlave(pack, [host('web3', '192.0.2.13')], {...options, thisMachine: machineAt('192.0.2.13')});
 		expect(ids(local, 'web3')).toEqual(NEW_SLAVE.slice(0, -1));
 		expect(stepOf(local, 'web3', 'packages').title).toBe('packages nfs-common');
 	});

@@ -4,13 +4,12 @@ import type {PrerequisiteRow} from '../../source/aegir/prerequisite-types.js';
 import {planPack} from '../../source/plan/planner.js';
 import type {Plan} from '../../source/plan/step.js';
 import {reportSummary, rowCheck} from '../../source/plan/steps/aegir-prerequisites.js';
-import {FakeTransport} from '../run/fake-transport.js';
-import {host, makePack} from './fixtures.js';
+import {host, localDirectories, makePack} from './fixtures.js';
 
 const ids = (plan: Plan, name: string) => plan.hosts.find(hostPlan => hostPlan.host.name === name)!.steps.map(step => step.id);
 const titleOf = (plan: Plan, name: string, id: string) => plan.hosts.find(hostPlan => hostPlan.host.name === name)!.steps.find(step => step.id === id)!.title;
-const base = {configDir: tmpdir(), platformsDir: tmpdir()};
-const aegirPrerequisites = {aegirServerHome: '/var/aegir', connectAegirServer: async () => new FakeTransport('aegir')};
+const base = {configDir: tmpdir(), platformsDir: tmpdir(), localSources: localDirectories(tmpdir())};
+const aegirPrerequisites = true;
 const AEGIR = ['aegir/rsync', 'aegir/web-server', 'aegir/sudoers', 'aegir/web-include', 'aegir/authorized-key', 'aegir/known-host'];
 
 describe('planning with Aegir prerequisites', () => {

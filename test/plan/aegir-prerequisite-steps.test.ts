@@ -10,9 +10,9 @@ import {newSudoersContent} from '../../source/aegir/sudoers.js';
 import type {Host} from '../../source/pack/types.js';
 import {resolvePlanOptions} from '../../source/plan/options.js';
 import type {Plan} from '../../source/plan/step.js';
-import type {AegirPrerequisiteOptions} from '../../source/plan/steps/aegir-options.js';
+import type {AegirPrerequisiteOptions} from '../../source/aegir-run/prerequisite-options.js';
 import {aegirAccountSteps, aegirPrerequisiteSteps} from '../../source/plan/steps/aegir-prerequisites.js';
-import {AegirPrerequisiteState} from '../../source/plan/steps/aegir-state.js';
+import {AegirPrerequisiteState} from '../../source/aegir-run/prerequisite-state.js';
 import type {RunEvent} from '../../source/contracts/events.js';
 import {runPlan} from '../../source/run/runner.js';
 import {me, myGid, myUid, sshFixtures} from '../aegir/local-tree.js';
@@ -47,26 +47,37 @@ function aegirOptions(target: SimulatedMember, reports: PrerequisiteReport[]): A
 	};
 }
 
-/** A plan of only the Aegir steps, on these hosts (all reaching the same simulated member). */
-function aegirPlan(target: SimulatedMember, reports: PrerequisiteReport[], {hosts = [web1], only, local = []}: {hosts?: Host[]; only?: string[]; local?: string[]} = {}): Plan {
+/** A plan of only the Aegir steps, on these hosts (all reaching the same simulated member), with the run's Aegir side. */
+function aegirPlan(
+	target: SimulatedMember,
+	reports: PrerequisiteReport[],
+	{hosts = [web1], only, local = []}: {hosts?: Host[]; only?: string[]; local?: string[]} = {},
+): Plan & {aegir: AegirPrerequisiteState} {
 	const options = aegirOptions(target, reports);
-	const planOptions = resolvePlanOptions({aegirUser: me, lockWaitSeconds: 5, localHostNames: local, aegirPrerequisites: options});
-	const state = new AegirPrerequisiteState(makePack(), planOptions, options);
+	const thisMachine = {names: [], addresses: hosts.filter(host => local.includes(host.name)).map(host => host.address)};
+	const planOptions = resolvePlanOptions({aegirUser: me, lockWaitSeconds: 5, thisMachine, aegirPrerequisites: true});
 	return {
 		packName: 'pack.example.com',
 		notes: [],
 		hosts: hosts.map(host => ({
 			host,
 			roles: ['slave'],
-			steps: [...aegirAccountSteps(host, state), ...aegirPrerequisiteSteps(host, state)].filter(step => !only || only.includes(step.id)),
+			steps: [...aegirAccountSteps(host, me), ...aegirPrerequisiteSteps(host)].filter(step => !only || only.includes(step.id)),
 			gatherFacts: async () => makeFacts(),
 		})),
+		aegir: new AegirPrerequisiteState(makePack(), planOptions, options),
 	};
 }
 
-async function run(target: SimulatedMember, plan: Plan, dryRun = false) {
+async function run(target: SimulatedMember, plan: Plan & {aegir: AegirPrerequisiteState}, dryRun = false) {
 	const events: RunEvent[] = [];
-	const outcome = await runPlan(plan, {connect: async () => target.transport, prompter: refusingPrompter, dryRun, onEvent: event => events.push(event)});
+	const outcome = await runPlan(plan, {
+		connect: async () => target.transport,
+		prompter: refusingPrompter,
+		dryRun,
+		aegir: plan.aegir,
+		onEvent: event => events.push(event),
+	});
 	const finished = events.flatMap(event => (event.type === 'step-finished' ? [event] : []));
 	const statuses = Object.fromEntries(finished.map(event => [`${event.host} ${event.stepId}`, event.status]));
 	return {outcome, finished, statuses};
@@ -74,7 +85,8 @@ async function run(target: SimulatedMember, plan: Plan, dryRun = false) {
 
 const ROWS = ['aegir/rsync', 'aegir/web-server', 'aegir/sudoers', 'aegir/web-include', 'aegir/authorized-key', 'aegir/known-host'];
 
-describe('Aegir prerequisite steps on a simulated member', () => {
+// Each test runs dozens of real shell scripts: on a loaded 2-core machine that takes seconds, not the default 5.
+describe('Aegir prerequisite steps on a simulated member', {timeout: 60_000}, () => {
 	test.runIf(asRoot)('a member with every item wrong is fixed to all ✔ in one run; a second run changes nothing', async () => {
 		const target = member();
 		const reports: PrerequisiteReport[] = [];

@@ -1,5 +1,7 @@
 // Shared test data: a pack, healthy facts, and a step context around any transport.
 
+import type {LocalSources} from '../../source/plan/local-sources.js';
+import type {MachineIdentity} from '../../source/plan/this-machine.js';
 import type {Facts} from '../../source/plan/facts.js';
 import type {StepContext} from '../../source/plan/step.js';
 import type {Transport} from '../../source/contracts/transport.js';
@@ -71,3 +73,9 @@ export function makeContext(transport: Transport, facts: Facts, overrides: Parti
 		record,
 	};
 }
+
+/** This machine, known by these addresses: pack hosts at them are "this machine" to the planner. */
+export const machineAt = (...addresses: string[]): MachineIdentity => ({names: [], addresses});
+
+/** Sync sources as the probe before planning finds them: these paths are directories. */
+export const localDirectories = (...paths: string[]): LocalSources => Object.fromEntries(paths.map(path => [path, {state: 'directory' as const}]));

@@ -11,7 +11,7 @@ import type {RunEvent} from '../../source/contracts/events.js';
 import {checkPlanGraph} from '../../source/run/plan-graph.js';
 import {runPlan} from '../../source/run/runner.js';
 import {FakeTransport} from '../run/fake-transport.js';
-import {host, makeFacts, makePack, refusingPrompter} from './fixtures.js';
+import {host, localDirectories, machineAt, makeFacts, makePack, refusingPrompter} from './fixtures.js';
 import {runWithFacts} from './run-with-facts.js';
 
 const PREFLIGHT = ['preflight/access', 'preflight/system', 'preflight/disk', 'preflight/aegir', 'preflight/aegir-ids'];
@@ -20,7 +20,7 @@ const CLIENT = ['nfs-client/mount-point', 'nfs-client/fstab', 'nfs-client/mount'
 
 const ids = (plan: Plan, name: string) => plan.hosts.find(hostPlan => hostPlan.host.name === name)!.steps.map(step => step.id);
 const stepOf = (plan: Plan, name: string, id: string) => plan.hosts.find(hostPlan => hostPlan.host.name === name)!.steps.find(step => step.id === id)!;
-const options = {configDir: tmpdir(), platformsDir: tmpdir()};
+const options = {configDir: tmpdir(), platformsDir: tmpdir(), localSources: localDirectories(tmpdir())};
 
 describe('planning pack shapes', () => {
 	it('master = NFS server with two slaves', () => {
@@ -62,7 +62,7 @@ describe('planning pack shapes', () => {
 	});
 
 	it('nothing is rsynced to the machine running the tool', () => {
-		const plan = planPack(makePack(), {...options, localHostNames: ['master']});
+		const plan = planPack(makePack(), {...options, thisMachine: machineAt('192.0.2.10')});
 		expect(ids(plan, 'master')).toEqual([...PREFLIGHT, 'packages', ...SERVER]);
 		expect(stepOf(plan, 'master', 'packages').title).toBe('packages nfs-kernel-server');
 		expect(ids(plan, 'web1')).toContain('sync/config');

@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest';
-import {localHostNames, thisMachine} from '../../source/run/local-host.js';
+import {localHostNames} from '../../source/plan/this-machine.js';
+import {thisMachine} from '../../source/run/local-host.js';
 import {host} from '../plan/fixtures.js';
 
 const machine = {names: ['aegir.example.com', 'aegir', 'localhost'], addresses: ['127.0.0.1', '::1', '192.0.2.5']};

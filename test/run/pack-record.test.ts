@@ -6,10 +6,10 @@ import {planPack} from '../../source/plan/planner.js';
 import type {Plan} from '../../source/plan/step.js';
 import {computePackRecord, packAfterRun, runSucceeded} from '../../source/run/pack-record.js';
 import {runPlan, type RunOutcome} from '../../source/run/runner.js';
-import {host, makeFacts, makePack, refusingPrompter} from '../plan/fixtures.js';
+import {host, localDirectories, makeFacts, makePack, refusingPrompter} from '../plan/fixtures.js';
 import {FakeTransport} from './fake-transport.js';
 
-const options = {configDir: tmpdir(), platformsDir: tmpdir()};
+const options = {configDir: tmpdir(), platformsDir: tmpdir(), localSources: localDirectories(tmpdir())};
 const now = new Date('2026-11-24T21:00:00.000Z');
 
 async function run(plan: Plan, factsFor: (name: string) => Facts, dryRun = false, signal?: AbortSignal) {

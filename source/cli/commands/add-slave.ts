@@ -2,8 +2,6 @@
 // Everything is checked before anything connects: the pack, the host names,
 // whether the hosts can join, and whether their addresses are inside the
 // export's subnets (widening needs --widen-export, or the wizard's review).
-import {planOptionsFor} from '../run-on-hosts.js';
-import {packHosts} from '../../pack/types.js';
 import {subnetsToWiden} from '../../plan/add-slave.js';
 import {EXIT} from '../../contracts/exit-codes.js';
 import {addSlaveReview, rerunReviewText} from '../../ui/wizard/rerun-review.js';
@@ -32,7 +30,7 @@ export async function addSlaveCommand(operands: string[], context: CommandContex
 		return rerunInTerminal(context, {kind: 'add-slave', pack: pack.name, hosts: names});
 	}
 
-	const review = addSlaveReview(pack, resolved.hosts, planOptionsFor([...packHosts(pack), ...resolved.hosts], flags));
+	const review = addSlaveReview(pack, resolved.hosts, context.planOptions);
 	out(rerunReviewText(review));
 	if (review.problems.length > 0) return refuse(context, review.problems);
 

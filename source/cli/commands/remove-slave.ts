@@ -1,7 +1,5 @@
 // `aegir-pack remove-slave <pack> <host>`: retire one web head. Only that host
 // (and the NFS server when the export was widened for it alone) is connected to.
-import {planOptionsFor} from '../run-on-hosts.js';
-import {packHosts} from '../../pack/types.js';
 import {EXIT} from '../../contracts/exit-codes.js';
 import {removeSlaveReview, rerunReviewText} from '../../ui/wizard/rerun-review.js';
 import type {CommandContext} from '../command-context.js';
@@ -34,7 +32,7 @@ export async function removeSlaveCommand(operands: string[], context: CommandCon
 		return EXIT.badInput;
 	}
 
-	const review = removeSlaveReview(pack, host, planOptionsFor(packHosts(pack), flags));
+	const review = removeSlaveReview(pack, host, context.planOptions);
 	out(rerunReviewText(review));
 	if (review.problems.length > 0) {
 		for (const problem of review.problems) err(`${problem}\n`);

@@ -11,7 +11,7 @@ import type {Host} from '../../pack/types.js';
 import {type CheckContext, type CheckResult, type Step, type StepContext} from '../step.js';
 import {StepFailedError, tail} from '../../contracts/command-error.js';
 import {runAsRoot} from './run-command.js';
-import {STAMP_PLACEHOLDER, type AegirPrerequisiteState} from './aegir-state.js';
+import type {AegirPrerequisiteSource} from './aegir-context.js';
 
 export const AEGIR_TABLE_STEP = 'aegir/prerequisites';
 export const AEGIR_ACCOUNT_STEP = 'preflight/aegir';
@@ -27,6 +27,15 @@ export const AEGIR_ROW_STEPS: ReadonlyArray<{id: PrerequisiteId; title: string}>
 ];
 
 export const aegirStepId = (id: PrerequisiteId) => (id === 'aegir-account' ? AEGIR_ACCOUNT_STEP : `aegir/${id}`);
+
+/** What a check shows in place of the run's stamp (a dry run has none yet). */
+export const STAMP_PLACEHOLDER = '<stamp>';
+
+/** The run's Aegir side, which every Aegir step needs (the composition gives it when it plans these steps). */
+function sourceOf(context: CheckContext): AegirPrerequisiteSource {
+	if (!context.aegir) throw new Error('Aegir prerequisite steps were planned, but the run has no Aegir side (aegirPrerequisites was not given to the runner)');
+	return context.aegir;
+}
 
 /** apt may wait for the dpkg lock, then download: far longer than a file edit. */
 const FIX_TIMEOUT_MS = 45 * 60 * 1000;
@@ -54,7 +63,7 @@ export function rowCheck(row: PrerequisiteRow): CheckResult {
 	};
 }
 
-async function runOnServer(state: AegirPrerequisiteState, context: StepContext, fix: PrerequisiteFix): Promise<void> {
+async function runOnServer(state: AegirPrerequisiteSource, context: StepContext, fix: PrerequisiteFix): Promise<void> {
 	const transport = await state.serverTransport();
 	for (const [index, command] of fix.commands.entries()) {
 		context.output(`on the Aegir server: ${fix.display[index] ?? command.what}`);
@@ -75,8 +84,8 @@ async function runOnServer(state: AegirPrerequisiteState, context: StepContext, 
 	}
 }
 
-function rowStep(host: Host, state: AegirPrerequisiteState, id: PrerequisiteId, stepId: string, title: string): Step {
-	const current = async (context: CheckContext | StepContext, stamp: string) => rowOf(await state.report(host, context, stamp), id);
+function rowStep(host: Host, id: PrerequisiteId, stepId: string, title: string): Step {
+	const current = async (context: CheckContext | StepContext, stamp: string) => rowOf(await sourceOf(context).report(host, context, stamp), id);
 	return {
 		id: stepId,
 		title,
@@ -86,6 +95,7 @@ function rowStep(host: Host, state: AegirPrerequisiteState, id: PrerequisiteId, 
 		},
 		async apply(context) {
 			// Worked out again with the run's stamp (backup names); the facts are the ones the check read.
+			const state = sourceOf(context);
 			const row = await current(context, context.stamp);
 			if (row.ok) return {status: 'ok', message: row.detail};
 			const fix = row.fix;
@@ -122,7 +132,7 @@ function rowStep(host: Host, state: AegirPrerequisiteState, id: PrerequisiteId, 
 			return {message: `fixed: ${fix.summary}`, ...(fix.diff ? {diff: fix.diff} : {})};
 		},
 		async verify(context) {
-			state.memberChanged(host.name);
+			sourceOf(context).memberChanged(host.name);
 			const row = await current(context, context.stamp);
 			if (!row.ok) throw new StepFailedError(`applied, but the check still says: ${row.detail}`);
 			// The uid/gid gate of the other hosts reads this host's facts: let them see the new account.
@@ -132,13 +142,13 @@ function rowStep(host: Host, state: AegirPrerequisiteState, id: PrerequisiteId, 
 }
 
 /** Replaces preflight/aegir on a web head: the aegir account as Aegir wants it (created with the pack's ids if missing). */
-export function aegirAccountStep(host: Host, state: AegirPrerequisiteState): Step {
-	return rowStep(host, state, 'aegir-account', AEGIR_ACCOUNT_STEP, `${state.aegirUser} user and group (Aegir)`);
+export function aegirAccountStep(host: Host, aegirUser: string): Step {
+	return rowStep(host, 'aegir-account', AEGIR_ACCOUNT_STEP, `${aegirUser} user and group (Aegir)`);
 }
 
 /** In place of preflight/aegir: the ✔/✖ table as the host is before this run changes anything, then the account. */
-export function aegirAccountSteps(host: Host, state: AegirPrerequisiteState): Step[] {
-	return [aegirTableStep(host, state), aegirAccountStep(host, state)];
+export function aegirAccountSteps(host: Host, aegirUser: string): Step[] {
+	return [aegirTableStep(host), aegirAccountStep(host, aegirUser)];
 }
 
 /** One line for the table step: what is met, what is to fix, what needs a human. */
@@ -152,20 +162,16 @@ export function reportSummary(report: PrerequisiteReport): string {
 }
 
 /** Reads every row once, before any step of the run changes the host, and hands the report on (the run shows it as a ✔/✖ table). */
-export function aegirTableStep(host: Host, state: AegirPrerequisiteState): Step {
+export function aegirTableStep(host: Host): Step {
 	return {
 		id: AEGIR_TABLE_STEP,
 		title: 'Aegir prerequisites',
 		host: host.name,
 		async check(context) {
+			const state = sourceOf(context);
 			state.memberChanged(host.name);
 			const report = await state.report(host, context, STAMP_PLACEHOLDER);
-			try {
-				state.options.onReport?.(report);
-			} catch {
-				// Showing the table must not break the run.
-			}
-
+			state.shown(report);
 			return {state: 'ok', message: reportSummary(report)};
 		},
 		async apply() {
@@ -175,6 +181,6 @@ export function aegirTableStep(host: Host, state: AegirPrerequisiteState): Step 
 }
 
 /** A step per row, after the pack's own steps (the table and the account row come first, aegirAccountSteps). */
-export function aegirPrerequisiteSteps(host: Host, state: AegirPrerequisiteState): Step[] {
-	return AEGIR_ROW_STEPS.map(row => rowStep(host, state, row.id, aegirStepId(row.id), `Aegir: ${row.title}`));
+export function aegirPrerequisiteSteps(host: Host): Step[] {
+	return AEGIR_ROW_STEPS.map(row => rowStep(host, row.id, aegirStepId(row.id), `Aegir: ${row.title}`));
 }

@@ -4,21 +4,17 @@
 import type {Host, Pack} from '../../pack/types.js';
 import {commandLine} from '../../shell/quote.js';
 import {unifiedDiff} from '../../shell/unified-diff.js';
-import {dropInContent, dropInPath, exportProblems} from '../exports-file.js';
+import {dropInContent, exportProblems} from '../exports-file.js';
 import type {ResolvedPlanOptions} from '../options.js';
+import type {PackFiles} from '../pack-files.js';
 import {describeSafeEdit, expectedFrom, safeEditCommand} from '../../shell/safe-edit.js';
 import type {Step, StepRef} from '../step.js';
 import {runAsRoot} from './run-command.js';
 
 export const EXPORT_STEP = 'nfs-server/export';
-export const MARKER_NAME = '.aegir-pack-marker';
 
 export function exportStepRef(pack: Pack): StepRef {
 	return {host: pack.nfsServer.name, id: EXPORT_STEP};
-}
-
-export function markerPath(exportPath: string): string {
-	return `${exportPath.replace(/\/+$/, '')}/${MARKER_NAME}`;
 }
 
 /**
@@ -66,8 +62,8 @@ export function exportDirectoryStep(host: Host, pack: Pack, options: ResolvedPla
 	};
 }
 
-export function markerStep(host: Host, pack: Pack): Step {
-	const target = markerPath(pack.exportPath);
+export function markerStep(host: Host, pack: Pack, files: Pick<PackFiles, 'marker'>): Step {
+	const target = files.marker;
 	const content = markerContent(pack);
 	const edit = (stamp: string, current: string | undefined) => ({target, stamp, expected: expectedFrom(current), backup: false});
 	return {
@@ -85,8 +81,8 @@ export function markerStep(host: Host, pack: Pack): Step {
 	};
 }
 
-export function exportsFileStep(host: Host, pack: Pack, options: ResolvedPlanOptions): Step {
-	const target = dropInPath(options.exportsDir, pack.name);
+export function exportsFileStep(host: Host, pack: Pack, files: Pick<PackFiles, 'dropIn'>): Step {
+	const target = files.dropIn;
 	const content = dropInContent(pack);
 	const edit = (stamp: string, current: string | undefined) => ({
 		target,

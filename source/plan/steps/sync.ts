@@ -1,14 +1,15 @@
 // Sync from the machine running the tool (the Aegir server) with real rsync
 // over SSH. The check is a dry run (itemized), so a re-run with nothing new
-// reports ok and copies nothing.
+// reports ok and copies nothing. Whether the local source is there was read
+// before planning (options.localSources).
 
-import {statSync} from 'node:fs';
 import type {Host} from '../../pack/types.js';
+import {sourceProblem} from '../local-sources.js';
 import {DEFAULT_CONFIG_DIR, type ResolvedPlanOptions} from '../options.js';
 import {type Step} from '../step.js';
 import {StepFailedError, tail} from '../../contracts/command-error.js';
 import type {PushTreeOptions} from '../../contracts/transport.js';
-import {MARKER_NAME} from './nfs-server.js';
+import {MARKER_NAME} from '../pack-files.js';
 
 export type SyncSpec = {
 	id: string;
@@ -19,14 +20,6 @@ export type SyncSpec = {
 	destination: string;
 	exclude?: string[];
 };
-
-function isDirectory(path: string): boolean {
-	try {
-		return statSync(path).isDirectory();
-	} catch {
-		return false;
-	}
-}
 
 const shortList = (paths: string[]) => `${paths.slice(0, 3).join(', ')}${paths.length > 3 ? ', …' : ''}`;
 
@@ -53,9 +46,8 @@ export function syncStep(host: Host, spec: SyncSpec, options: ResolvedPlanOption
 		title: spec.title,
 		host: host.name,
 		async check({transport, signal, facts}) {
-			if (!isDirectory(spec.source)) {
-				return {state: 'fail', message: `${spec.source} is not a directory on this machine: nothing to sync from`};
-			}
+			const problem = sourceProblem(options.localSources, spec.source);
+			if (problem) return {state: 'fail', message: problem};
 
 			// Only a dry run gets here before the packages step installed it: nothing to compare with yet.
 			if (!facts.packages.rsync?.installed) {

@@ -16,7 +16,7 @@ import {describeQuestion, questionHeight} from './question-view.js';
 import type {RunStore} from './run-store.js';
 import {Elapsed} from './spinner.js';
 import {hostTotals, type RunState} from './run-reducer.js';
-import {useTerminalSize, type TerminalSize} from './terminal-size.js';
+import {useTerminalSize, type TerminalSize} from '../components/use-terminal-size.js';
 
 export type RunScreenProps = {
 	store: RunStore;

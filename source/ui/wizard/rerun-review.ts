@@ -5,9 +5,10 @@
 import type {Host, Pack} from '../../pack/types.js';
 import {addSlaveProblems, planAddSlave} from '../../plan/add-slave.js';
 import {unifiedDiff} from '../../shell/unified-diff.js';
-import {dropInContent, dropInPath} from '../../plan/exports-file.js';
+import {dropInContent} from '../../plan/exports-file.js';
 import {resolvePlanOptions, type PlanOptions, type ResolvedPlanOptions} from '../../plan/options.js';
-import {packagesFor} from '../../plan/planner.js';
+import {packFiles} from '../../plan/pack-files.js';
+import {reviewWordsFor, situationOf} from '../../plan/role-steps.js';
 import {planRemoveSlave} from '../../plan/remove-slave.js';
 
 export type RerunReview = {title: string; lines: string[]; diff?: string; widened: string[]; narrowed: string[]; problems: string[]};
@@ -25,7 +26,7 @@ export function addSlaveReview(pack: Pack, newSlaves: Host[], planOptions?: Plan
 		const widened = plan.widenedSubnets ?? [];
 		return {
 			title,
-			lines: [...newSlaves.map(slave => `${slave.name}: new slave: ${newSlaveWork(slave, options)}`), ...plan.notes, exportLine(plan.pack, options)],
+			lines: [...newSlaves.map(slave => `${slave.name}: new slave: ${newSlaveWork(plan.pack, slave, options)}`), ...plan.notes, exportLine(plan.pack, options)],
 			...(widened.length > 0 ? {diff: dropInDiff(pack, plan.pack, options)} : {}),
 			widened,
 			narrowed: [],
@@ -63,21 +64,20 @@ export function rerunReviewText(review: RerunReview): string {
 	return `${lines.join('\n')}\n`;
 }
 
-/** What a new slave gets, in the order the plan does it. */
-function newSlaveWork(slave: Host, options: ResolvedPlanOptions): string {
-	const receivesSync = !options.localHostNames.includes(slave.name);
-	return [...packagesFor(false, true, receivesSync), 'mount', 'fstab entry', ...(receivesSync ? ['config sync'] : [])].join(', ');
+/** What a new slave gets, in the words of the list of steps the plan reads. */
+function newSlaveWork(after: Pack, slave: Host, options: ResolvedPlanOptions): string {
+	return reviewWordsFor(situationOf(after, slave, options)).join(', ');
 }
 
 /** The export the pack has once the run succeeds. */
 function exportLine(after: Pack, options: ResolvedPlanOptions): string {
 	const subnets = after.subnets.length > 0 ? after.subnets.join(', ') : 'nothing exported';
-	return `${dropInPath(options.exportsDir, after.name)} on ${after.nfsServer.name}: ${after.exportPath} to ${subnets}`;
+	return `${packFiles(after, options).dropIn} on ${after.nfsServer.name}: ${after.exportPath} to ${subnets}`;
 }
 
 /** The drop-in before and after, as the planner writes it (same labels as the apply's own diff). */
 function dropInDiff(before: Pack, after: Pack, options: ResolvedPlanOptions): string {
-	const target = dropInPath(options.exportsDir, before.name);
+	const target = packFiles(before, options).dropIn;
 	return unifiedDiff(dropInContent(before), dropInContent(after), {oldLabel: target, newLabel: `${target} (aegir-pack)`});
 }
 

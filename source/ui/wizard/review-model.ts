@@ -3,9 +3,10 @@
 // The lines come from the planner's own generators, so the review cannot show
 // one thing while the apply writes another.
 import {nfsClients, packHosts, type Host, type Pack} from '../../pack/types.js';
-import {dropInContent, dropInPath} from '../../plan/exports-file.js';
+import {dropInContent} from '../../plan/exports-file.js';
 import {fstabLine as plannedFstabLine} from '../../plan/fstab.js';
 import {resolvePlanOptions} from '../../plan/options.js';
+import {packFiles} from '../../plan/pack-files.js';
 
 export type ReviewRow = {role: string; host: string; address: string; action: string};
 
@@ -31,12 +32,12 @@ function row(host: Host, role: string, action: string): ReviewRow {
 
 /** The export drop-in the NFS server gets (the only exports file this tool writes). */
 export function exportsFile(pack: Pack): string {
-	return dropInPath(resolvePlanOptions().exportsDir, pack.name);
+	return packFiles(pack, resolvePlanOptions()).dropIn;
 }
 
 /** The file every NFS client gets its entry in. */
-export function fstabFile(): string {
-	return resolvePlanOptions().fstabPath;
+export function fstabFile(pack: Pack): string {
+	return packFiles(pack, resolvePlanOptions()).fstab;
 }
 
 /** The drop-in's entries, one per subnet: `<path> <subnet>(<options>)` (its header comment left out). */

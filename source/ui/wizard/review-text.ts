@@ -19,7 +19,7 @@ export function reviewText(pack: Pack): string {
 		'',
 		`${exportsFile(pack)} on ${pack.nfsServer.name}:`,
 		...(pack.subnets.length > 0 ? exportsLines(pack).map(line => `  ${line}`) : ['  (no subnet: nothing exported)']),
-		clients.length > 0 ? `${fstabFile()} on ${clients.join(', ')}:` : `${fstabFile()}: no host mounts the share`,
+		clients.length > 0 ? `${fstabFile(pack)} on ${clients.join(', ')}:` : `${fstabFile(pack)}: no host mounts the share`,
 		...(clients.length > 0 ? [`  ${fstabLine(pack)}`] : []),
 		'',
 		...reviewWarnings(pack).map(warning => `Warning: ${warning}`),

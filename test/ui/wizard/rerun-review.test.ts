@@ -43,7 +43,7 @@ describe('add-slave review', () => {
 	});
 
 	test('a machine that runs the tool gets no config sync; plan options reach the lines', () => {
-		const review = addSlaveReview(savedPack, [web3], {localHostNames: ['web3'], exportsDir: '/tmp/exports.d'});
+		const review = addSlaveReview(savedPack, [web3], {thisMachine: {names: [], addresses: [web3.address]}, exportsDir: '/tmp/exports.d'});
 		expect(review.lines).toContain('web3: new slave: nfs-common, mount, fstab entry');
 		expect(review.lines.at(-1)).toBe('/tmp/exports.d/aegir-pack-pack.example.com.exports on web1: /var/aegir/platforms to 192.0.2.0/24');
 	});

@@ -112,9 +112,9 @@ function fileLines(pack: Pack, width: number): Line[] {
 	if (pack.subnets.length === 0) lines.push({text: '  (no subnet: nothing exported)', dim: false});
 	else lines.push(...exportsLines(pack).map(text => ({text, dim: false})));
 	if (clients.length === 0) {
-		lines.push({text: `${fstabFile()}: no host mounts the share`, dim: true});
+		lines.push({text: `${fstabFile(pack)}: no host mounts the share`, dim: true});
 	} else {
-		lines.push({text: fit(`${fstabFile()} on ${clients.join(', ')}:`, width), dim: true});
+		lines.push({text: fit(`${fstabFile(pack)} on ${clients.join(', ')}:`, width), dim: true});
 		lines.push({text: fstabLine(pack), dim: false});
 	}
 	return lines;

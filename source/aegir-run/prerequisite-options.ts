@@ -1,11 +1,12 @@
-// What a plan needs to check and fix Aegir's prerequisites on the web heads.
-// Off unless given: a pack applied without it plans exactly as before.
+// What the run needs to check and fix Aegir's prerequisites on the web heads:
+// where Aegir lives, what it knows, and how to reach its server. Off unless
+// given: a pack applied without it plans and runs exactly as before.
 
-import type {AegirServer} from '../../aegir/alias-files.js';
-import type {MemberPaths} from '../../aegir/member-facts.js';
-import type {PrerequisiteReport} from '../../aegir/prerequisite-types.js';
-import type {WebServerKind} from '../../aegir/web-server.js';
-import type {Transport} from '../../contracts/transport.js';
+import type {AegirServer} from '../aegir/alias-files.js';
+import type {MemberPaths} from '../aegir/member-facts.js';
+import type {PrerequisiteReport} from '../aegir/prerequisite-types.js';
+import type {WebServerKind} from '../aegir/web-server.js';
+import type {Transport} from '../contracts/transport.js';
 
 export type AegirPrerequisiteOptions = {
 	/** Aegir's home on the Aegir server (this machine), `/var/aegir`. */
@@ -24,7 +25,7 @@ export type AegirPrerequisiteOptions = {
 	/**
 	 * The Aegir server's side (its aegir user's key and known_hosts): opened once
 	 * per plan, on first use. On this machine: `localTransport()` from
-	 * source/run/aegir-local-transport.ts.
+	 * source/aegir-run/local-transport.ts.
 	 */
 	connectAegirServer(): Promise<Transport>;
 	/**

@@ -1,19 +1,19 @@
-// What the Aegir prerequisite steps of one plan share: each member's facts
-// (read once, again after a fix), the Aegir server's facts (read once per run
-// for every member, again after one of them changed its known_hosts), and a
-// lock, because every member's known-host fix edits the same file there.
+// What the Aegir prerequisite steps of one run share, held by the run (the
+// plan's steps reach it through their context): each member's facts (read
+// once, again after a fix), the Aegir server's facts (read once per run for
+// every member, again after one of them changed its known_hosts), and a lock,
+// because every member's known-host fix edits the same file there.
 
-import {gatherAegirServerFacts, type AegirServerFacts} from '../../aegir/aegir-server-facts.js';
-import {DEFAULT_MEMBER_PATHS, gatherMemberFacts, type MemberFacts, type MemberPaths} from '../../aegir/member-facts.js';
-import {checkPrerequisites, type PrerequisiteReport, type PrerequisiteRow} from '../../aegir/prerequisites.js';
-import {findAegirServer} from '../../aegir/registration.js';
-import type {Host, Pack} from '../../pack/types.js';
-import type {ResolvedPlanOptions} from '../options.js';
-import type {Transport} from '../../contracts/transport.js';
-import type {AegirPrerequisiteOptions} from './aegir-options.js';
-
-/** What a check shows in place of the run's stamp (a dry run has none yet). */
-export const STAMP_PLACEHOLDER = '<stamp>';
+import {gatherAegirServerFacts, type AegirServerFacts} from '../aegir/aegir-server-facts.js';
+import {DEFAULT_MEMBER_PATHS, gatherMemberFacts, type MemberFacts, type MemberPaths} from '../aegir/member-facts.js';
+import {checkPrerequisites, type PrerequisiteReport, type PrerequisiteRow} from '../aegir/prerequisites.js';
+import {findAegirServer} from '../aegir/registration.js';
+import type {Host, Pack} from '../pack/types.js';
+import type {Transport} from '../contracts/transport.js';
+import type {ResolvedPlanOptions} from '../plan/options.js';
+import type {AegirPrerequisiteSource} from '../plan/steps/aegir-context.js';
+import {isThisMachine, type MachineIdentity} from '../plan/this-machine.js';
+import type {AegirPrerequisiteOptions} from './prerequisite-options.js';
 
 /** Aegir runs its commands on its own machine directly, never over ssh: no key or known host is needed there. */
 const LOCAL_SSH_ROWS = new Set(['authorized-key', 'known-host']);
@@ -33,7 +33,10 @@ function quietly(transport: Transport): Transport {
 
 export type ReportContext = {transport: Transport; signal?: AbortSignal};
 
-export class AegirPrerequisiteState {
+/** What the state needs of the run's settings. */
+export type PrerequisiteRunSettings = Pick<ResolvedPlanOptions, 'thisMachine' | 'aegirUser' | 'lockWaitSeconds'>;
+
+export class AegirPrerequisiteState implements AegirPrerequisiteSource {
 	readonly options: AegirPrerequisiteOptions;
 	readonly aegirUser: string;
 	readonly aegirHome: string;
@@ -41,15 +44,15 @@ export class AegirPrerequisiteState {
 	readonly paths: MemberPaths;
 	readonly lockWaitSeconds: number;
 	readonly #pack: Pack;
-	readonly #localHostNames: readonly string[];
+	readonly #thisMachine: MachineIdentity;
 	readonly #members = new Map<string, MemberFacts>();
 	#server?: Promise<AegirServerFacts>;
 	#serverTransport?: Promise<Transport>;
 	#lock: Promise<unknown> = Promise.resolve();
 
-	constructor(pack: Pack, planOptions: ResolvedPlanOptions, options: AegirPrerequisiteOptions) {
+	constructor(pack: Pack, planOptions: PrerequisiteRunSettings, options: AegirPrerequisiteOptions) {
 		this.#pack = pack;
-		this.#localHostNames = planOptions.localHostNames;
+		this.#thisMachine = planOptions.thisMachine;
 		this.options = options;
 		this.aegirUser = planOptions.aegirUser;
 		this.aegirHome = options.aegirHome ?? '/var/aegir';
@@ -131,6 +134,14 @@ export class AegirPrerequisiteState {
 		return facts;
 	}
 
+	shown(report: PrerequisiteReport): void {
+		try {
+			this.options.onReport?.(report);
+		} catch {
+			// Showing the table must not break the run.
+		}
+	}
+
 	/** Every ✔/✖ row of one member as things are now. */
 	async report(host: Host, context: ReportContext, stamp: string): Promise<PrerequisiteReport> {
 		const member = await this.memberFacts(host, context);
@@ -154,6 +165,6 @@ export class AegirPrerequisiteState {
 			stamp,
 			lockWaitSeconds: this.lockWaitSeconds,
 		});
-		return this.#localHostNames.includes(host.name) ? {...report, rows: report.rows.map(localRow)} : report;
+		return isThisMachine(host, this.#thisMachine) ? {...report, rows: report.rows.map(localRow)} : report;
 	}
 }

@@ -1,0 +1,17 @@
+// The plan options of a run, from the flags and this machine's identity:
+// worked out once per process (cli/main.tsx) and handed to every review and
+// run of it, so the review and the run plan with the same options.
+
+import type {PlanOptions} from '../plan/options.js';
+import type {MachineIdentity} from '../plan/this-machine.js';
+import type {ApplyFlags} from './run-on-hosts.js';
+
+export function planOptionsFor(flags: Omit<ApplyFlags, 'dryRun' | 'acceptNewHostKeys'>, thisMachine: MachineIdentity): PlanOptions {
+	return {
+		thisMachine,
+		moveAside: flags.moveAside,
+		...(flags.configDir === undefined ? {} : {configDir: flags.configDir}),
+		...(flags.platformsDir === undefined ? {} : {platformsDir: flags.platformsDir}),
+		...(flags.lockWait === undefined ? {} : {lockWaitSeconds: flags.lockWait}),
+	};
+}

@@ -1,0 +1,185 @@
+// The one list of what a host gets for its roles in a pack: each concern (the
+// preflight, the packages, the NFS server, the NFS client, the syncs, Aegir's
+// prerequisites) says which hosts it is for, the steps it plans in each flow
+// (a whole-pack apply, a new slave of add-slave, the NFS server widening its
+// export), a few words for the review, and which status checks answer for it.
+// The planners, the re-run review and status all read this list.
+
+import type {HostRole} from '../contracts/roles.js';
+import {nfsClients, type Host, type Pack} from '../pack/types.js';
+import type {ResolvedPlanOptions} from './options.js';
+import type {PackFiles} from './pack-files.js';
+import {recordGateStep} from './reruns/record-gate.js';
+import type {Step, StepRef} from './step.js';
+import {aegirAccountSteps, aegirPrerequisiteSteps} from './steps/aegir-prerequisites.js';
+import {fstabStep, mountPointStep, mountStep} from './steps/nfs-client.js';
+import {exportDirectoryStep, exportStep, exportsFileStep, markerStep} from './steps/nfs-server.js';
+import {packagesStep} from './steps/packages.js';
+import {accessStep, aegirStep, diskStep, GATE_STEP, idGateStep, systemStep} from './steps/preflight.js';
+import {configSyncStep, platformsSyncStep} from './steps/sync.js';
+import {isThisMachine} from './this-machine.js';
+
+/** apply: a whole pack; add-slave: a new slave joining; widen: the NFS server opening its export to new slaves. */
+export type Flow = 'apply' | 'add-slave' | 'widen';
+
+/** What a host is in the pack, worked out once and read by every concern. */
+export type Situation = {
+	host: Host;
+	roles: HostRole[];
+	isServer: boolean;
+	isClient: boolean;
+	/** The master or a slave (Aegir's web servers), not a separate NFS server. */
+	isWebHead: boolean;
+	/** The machine running the tool: it already holds the code and config, nothing is rsynced to it. */
+	isLocal: boolean;
+	/** Web heads other than this machine get the web server config. */
+	receivesSync: boolean;
+	/** Platform code reaches the master by rsync only when it serves the share and is not this machine. */
+	syncsPlatforms: boolean;
+};
+
+/** Everything a concern needs to plan, computed once per run. */
+export type PlanInput = {
+	pack: Pack;
+	options: ResolvedPlanOptions;
+	files: PackFiles;
+	/** Every host of the pack (the uid/gid gate compares them all). */
+	hosts: Host[];
+	/** add-slave: the new slaves (their uid/gid gate), the pack's record, and the export step they wait for when it widens. */
+	newSlaves?: Host[];
+	exportRef?: StepRef;
+};
+
+export function rolesOf(pack: Pack, host: Host): HostRole[] {
+	const roles: HostRole[] = [];
+	if (host.name === pack.nfsServer.name) roles.push('nfs-server');
+	if (host.name === pack.master.name) roles.push('master');
+	if (pack.slaves.some(slave => slave.name === host.name)) roles.push('slave');
+	return roles;
+}
+
+export function situationOf(pack: Pack, host: Host, options: Pick<ResolvedPlanOptions, 'thisMachine'>): Situation {
+	const roles = rolesOf(pack, host);
+	const isServer = roles.includes('nfs-server');
+	const isClient = nfsClients(pack).some(client => client.name === host.name);
+	const isWebHead = roles.includes('master') || roles.includes('slave');
+	const isLocal = isThisMachine(host, options.thisMachine);
+	return {
+		host,
+		roles,
+		isServer,
+		isClient,
+		isWebHead,
+		isLocal,
+		receivesSync: isWebHead && !isLocal,
+		syncsPlatforms: roles.includes('master') && isServer && !isLocal,
+	};
+}
+
+/** Packages a host needs: the NFS server's, a client's, and rsync on web heads that receive a sync. */
+export function packagesOf(at: Pick<Situation, 'isServer' | 'isClient' | 'receivesSync'>): string[] {
+	const packages: string[] = [];
+	if (at.isServer) packages.push('nfs-kernel-server');
+	if (at.isClient) packages.push('nfs-common');
+	if (at.receivesSync) packages.push('rsync');
+	return packages;
+}
+
+type Concern = {
+	id: string;
+	/** The steps of this concern for this host in this flow ([] when it does not apply). */
+	steps(input: PlanInput, at: Situation, flow: Flow): Step[];
+	/** A few words for a re-run's review of what a new slave gets. */
+	review?(at: Situation): string[];
+	/** The status checks (source/health) that answer for this concern on such a host. */
+	health?(at: Situation): string[];
+};
+
+/** Aegir's prerequisites are for its web servers: the heads, not a separate NFS server. */
+const checksAegir = (input: PlanInput, at: Situation) => input.options.aegirPrerequisites && at.isWebHead;
+
+const CONCERNS: readonly Concern[] = [
+	{
+		id: 'preflight',
+		steps(input, at, flow) {
+			const {host} = at;
+			if (flow === 'widen') return [accessStep(host)];
+			const account = checksAegir(input, at) ? aegirAccountSteps(host, input.options.aegirUser) : [aegirStep(host, input.options)];
+			const gate = flow === 'add-slave' ? recordGateStep(host, input.newSlaves ?? [host], input.pack.record, input.options) : idGateStep(host, input.hosts, input.options);
+			return [accessStep(host), systemStep(host), diskStep(host, input.options), ...account, gate];
+		},
+		health: () => ['reachable', 'aegir'],
+	},
+	{
+		id: 'packages',
+		steps(input, at, flow) {
+			if (flow === 'widen') return [];
+			const packages = packagesOf(at);
+			return packages.length > 0 ? [packagesStep(at.host, packages, input.options)] : [];
+		},
+		review: at => packagesOf(at),
+	},
+	{
+		id: 'nfs-server',
+		steps(input, at, flow) {
+			if (!at.isServer) return [];
+			const {host} = at;
+			if (flow === 'widen') {
+				// Every new slave must pass the uid/gid gate before the export opens to it.
+				const gates: StepRef[] = (input.newSlaves ?? []).map(slave => ({host: slave.name, id: GATE_STEP}));
+				return [{...exportsFileStep(host, input.pack, input.files), dependsOn: gates}, exportStep(host, input.pack)];
+			}
+			if (flow === 'add-slave') return [];
+			return [
+				exportDirectoryStep(host, input.pack, input.options),
+				markerStep(host, input.pack, input.files),
+				exportsFileStep(host, input.pack, input.files),
+				exportStep(host, input.pack),
+			];
+		},
+		health: at => (at.isServer ? ['export', 'nfs-service', 'responsive', 'marker'] : []),
+	},
+	{
+		id: 'nfs-client',
+		steps(input, at, flow) {
+			if (!at.isClient || flow === 'widen') return [];
+			const {host} = at;
+			const mount = mountStep(host, input.pack);
+			// In add-slave, the server's export step is in the plan only when the export changes; otherwise it already serves.
+			const waited = flow === 'add-slave' ? {...mount, dependsOn: input.exportRef ? [input.exportRef] : undefined} : mount;
+			return [mountPointStep(host, input.pack, input.options), fstabStep(host, input.pack, input.options), waited];
+		},
+		review: at => (at.isClient ? ['mount', 'fstab entry'] : []),
+		health: at => (at.isClient ? ['nfs-service', 'fstab', 'mount', 'responsive', 'marker'] : []),
+	},
+	{
+		id: 'sync',
+		steps(input, at, flow) {
+			if (flow === 'widen') return [];
+			const steps: Step[] = [];
+			if (at.receivesSync) steps.push(configSyncStep(at.host, input.options));
+			if (at.syncsPlatforms && flow === 'apply') steps.push(platformsSyncStep(at.host, input.pack.exportPath, input.options));
+			return steps;
+		},
+		review: at => (at.receivesSync ? ['config sync'] : []),
+	},
+	{
+		id: 'aegir-prerequisites',
+		steps: (input, at, flow) => (flow !== 'widen' && checksAegir(input, at) ? aegirPrerequisiteSteps(at.host) : []),
+	},
+];
+
+/** The steps a host gets in a flow, in order. */
+export function stepsFor(input: PlanInput, at: Situation, flow: Flow): Step[] {
+	return CONCERNS.flatMap(concern => concern.steps(input, at, flow));
+}
+
+/** What a host gets in a flow, in the words of the review ("nfs-common, rsync, mount, fstab entry, config sync"). */
+export function reviewWordsFor(at: Situation): string[] {
+	return CONCERNS.flatMap(concern => concern.review?.(at) ?? []);
+}
+
+/** The status checks that apply to a host of this situation, by id. */
+export function healthChecksFor(at: Situation): Set<string> {
+	return new Set(CONCERNS.flatMap(concern => concern.health?.(at) ?? []));
+}
