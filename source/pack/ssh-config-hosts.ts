@@ -1,12 +1,16 @@
-// Hosts offered from the user's OpenSSH config. We evaluate it ourselves, as
-// ssh does (first value obtained wins, `Host *` after a block is a default),
-// but never run anything: the library's compute() may spawn `Match exec`
-// commands and nslookup, which a config reader has no business doing.
+// Hosts offered from the user's OpenSSH config, for the wizard's pickers.
+// Every option of a host (HostName, User, Port, IdentityFile, proxies) comes
+// from the one evaluator, sshHostOptions (the ssh-config library's compute).
+// Listing the names stays here, as a small separate reader, because the
+// library can only evaluate a name it is given: it cannot say which concrete
+// names a config's Host lines define. Include is expanded before both read
+// the file (ssh-config-file.ts), so the listing and the options see one config.
 
-import {readFileSync} from 'node:fs';
 import {homedir} from 'node:os';
 import {join} from 'node:path';
-import SSHConfig, {glob, LineType, type Directive, type Line, type Section} from 'ssh-config';
+import {LineType, type Directive, type Line} from 'ssh-config';
+import {readSshConfigText} from './ssh-config-file.js';
+import {directiveWords, parseSshConfig, sshHostOptions, type SshConfig} from './ssh-config-options.js';
 import {DEFAULT_SSH_PORT, DEFAULT_SSH_USER, type Host, type Problem} from './types.js';
 import {validateHost} from './validate-fields.js';
 
@@ -19,46 +23,16 @@ export type SshConfigEntries = {
 	hosts: Host[];
 	/** Aliases we could not turn into a valid host, with the reasons. */
 	skipped: Array<{alias: string; problems: Problem[]}>;
-	/** Things in the file we deliberately do not follow (Match, Include). */
+	/** Things in the config we deliberately do not follow (Match exec; Include in bare text). */
 	notes: string[];
 };
 
 const isDirective = (line: Line): line is Directive => line.type === LineType.DIRECTIVE;
-const hasConfig = (line: Line): line is Section => 'config' in line;
-
-function words(value: Directive['value']): string[] {
-	if (Array.isArray(value)) return value.map(part => part.val);
-	return value.split(/\s+/).filter(word => word !== '');
-}
-
-/** A setting's value as written (a quoted IdentityFile keeps its inner spaces). */
-function valueText(value: Directive['value']): string {
-	return Array.isArray(value) ? value.map(part => part.val).join(' ') : value.trim();
-}
+const hasConfig = (line: Line): line is Directive & {config: SshConfig} => 'config' in line;
 
 const isPattern = (alias: string) => /[*?!,]/.test(alias);
 
-/** Settings for one alias, lower-case keys, first value wins (IdentityFile: first one too). */
-function settingsFor(config: SSHConfig, alias: string): Map<string, string> {
-	const settings = new Map<string, string>();
-	const take = (lines: Iterable<Line>) => {
-		for (const line of lines) {
-			if (!isDirective(line) || hasConfig(line)) continue;
-			const key = line.param.toLowerCase();
-			if (!settings.has(key)) settings.set(key, valueText(line.value));
-		}
-	};
-	for (const line of config) {
-		if (!isDirective(line)) continue;
-		if (!hasConfig(line)) {
-			take([line]);
-			continue;
-		}
-		// Match blocks depend on things we cannot know here (exec, local network, final pass): ignored.
-		if (line.param.toLowerCase() === 'host' && glob(words(line.value), alias)) take(line.config);
-	}
-	return settings;
-}
+const MATCH_EXEC_NOTE = 'Match exec commands are never run; those blocks count as not matching';
 
 /** Expand the ssh tokens that make sense for a stored host; undefined if an unknown token is left. */
 function expandTokens(text: string, tokens: Record<string, string>): string | undefined {
@@ -71,53 +45,54 @@ function expandTokens(text: string, tokens: Record<string, string>): string | un
 	return unknown ? undefined : expanded;
 }
 
-function entryFor(config: SSHConfig, alias: string): {host: Host} | {problems: Problem[]} {
+function entryFor(config: SshConfig, alias: string): {host: Host} | {problems: Problem[]} {
 	const field = `Host ${alias}`;
-	const settings = settingsFor(config, alias);
+	const options = sshHostOptions(config, alias);
 	const problems: Problem[] = [];
 
-	for (const proxy of ['proxyjump', 'proxycommand']) {
-		const value = settings.get(proxy);
+	for (const [proxy, value] of [['ProxyJump', options.proxyJump], ['ProxyCommand', options.proxyCommand]] as const) {
 		if (value !== undefined && value.toLowerCase() !== 'none') {
-			problems.push({field, message: `goes through ${proxy === 'proxyjump' ? 'ProxyJump' : 'ProxyCommand'}; aegir-pack connects directly, so add it by hand with an address it can reach`});
+			problems.push({field, message: `goes through ${proxy}; aegir-pack connects directly, so add it by hand with an address it can reach`});
 		}
 	}
 
-	const address = expandTokens(settings.get('hostname') ?? alias, {h: alias, '%': '%'});
-	if (address === undefined) problems.push({field: `${field}.address`, message: 'HostName uses ssh % tokens other than %h'});
-	const user = settings.get('user') ?? DEFAULT_SSH_USER;
+	const address = options.hostName ?? alias;
+	if (options.hostNameHasUnknownTokens) problems.push({field: `${field}.address`, message: 'HostName uses ssh % tokens other than %h'});
+	const user = options.user ?? DEFAULT_SSH_USER;
 
 	let port = DEFAULT_SSH_PORT;
-	const portText = settings.get('port');
+	const portText = options.port;
 	if (portText !== undefined) {
 		if (/^[0-9]{1,5}$/.test(portText)) port = Number(portText);
 		else problems.push({field: `${field}.port`, message: `Port ${JSON.stringify(portText)} is not a number`});
 	}
 
+	// A host keeps one key: the first one the config names (ssh would also try the others).
 	let identityFile: string | undefined;
-	const identity = settings.get('identityfile');
-	if (identity !== undefined && identity.toLowerCase() !== 'none') {
+	const identity = options.identityFiles[0];
+	if (identity !== undefined) {
 		const atHome = identity.startsWith('%d/') ? `~/${identity.slice(3)}` : identity;
-		identityFile = expandTokens(atHome, {h: address ?? alias, r: user, '%': '%'});
+		identityFile = expandTokens(atHome, {h: address, r: user, '%': '%'});
 		if (identityFile === undefined) {
 			problems.push({field: `${field}.identityFile`, message: 'IdentityFile uses ssh % tokens other than %d, %h and %r'});
 		}
 	}
 
-	const host: Host = {name: alias, address: address ?? alias, port, user, ...(identityFile === undefined ? {} : {identityFile})};
+	const host: Host = {name: alias, address, port, user, ...(identityFile === undefined ? {} : {identityFile})};
 	problems.push(...validateHost(host, field));
 	return problems.length > 0 ? {problems} : {host};
 }
 
 /**
  * Every concrete alias of every `Host` block as a host, with the reasons for
- * the ones left out. Patterns (`*`, `?`, `!`) are not hosts; `Host *` and the
- * lines before the first block are defaults, applied first-match-wins like ssh.
+ * the ones left out. Patterns (`*`, `?`, `!`) are not hosts; their blocks, the
+ * lines before the first block and Match blocks apply as ssh applies them.
+ * Bare text has no file to include from: its Include lines are not followed.
  */
 export function sshConfigEntries(text: string): SshConfigEntries {
-	let config: SSHConfig;
+	let config: SshConfig;
 	try {
-		config = SSHConfig.parse(text);
+		config = parseSshConfig(text);
 	} catch (error) {
 		throw new SshConfigError(`cannot parse ssh config: ${error instanceof Error ? error.message : String(error)}`);
 	}
@@ -128,8 +103,8 @@ export function sshConfigEntries(text: string): SshConfigEntries {
 			if (!isDirective(line)) continue;
 			const param = line.param.toLowerCase();
 			if (param === 'include') notes.add('Include lines are not followed; hosts in included files are not listed');
-			if (param === 'match') notes.add('Match blocks are ignored');
-			if (param === 'host') for (const alias of words(line.value)) if (!isPattern(alias) && !aliases.includes(alias)) aliases.push(alias);
+			if (param === 'match' && directiveWords(line.value).some(word => word.toLowerCase() === 'exec')) notes.add(MATCH_EXEC_NOTE);
+			if (param === 'host') for (const alias of directiveWords(line.value)) if (!isPattern(alias) && !aliases.includes(alias)) aliases.push(alias);
 			if (hasConfig(line)) visit(line.config);
 		}
 	};
@@ -150,19 +125,23 @@ export function hostsFromSshConfig(text: string): Host[] {
 }
 
 /** The default ssh client config of the user running the tool. */
-export function defaultSshConfigPath(): string {
-	return join(homedir(), '.ssh', 'config');
+export function defaultSshConfigPath(home: string = homedir()): string {
+	return join(home, '.ssh', 'config');
 }
 
-/** Read an ssh config file's entries. Missing file: nothing to offer. Unreadable or unparsable: SshConfigError naming the file. */
-export function readSshConfigEntries(file: string = defaultSshConfigPath()): SshConfigEntries {
-	let text: string;
+/**
+ * Read an ssh config file's entries, its Include lines followed (relative to
+ * `home`/.ssh, as ssh does). Missing file: nothing to offer. Unreadable or
+ * unparsable: SshConfigError naming the file.
+ */
+export function readSshConfigEntries(file: string = defaultSshConfigPath(), home: string = homedir()): SshConfigEntries {
+	let text: string | undefined;
 	try {
-		text = readFileSync(file, 'utf8');
+		text = readSshConfigText(file, home);
 	} catch (error) {
-		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {hosts: [], skipped: [], notes: []};
 		throw new SshConfigError(`cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
 	}
+	if (text === undefined) return {hosts: [], skipped: [], notes: []};
 	try {
 		return sshConfigEntries(text);
 	} catch (error) {

@@ -1,11 +1,14 @@
 // Where and as whom to connect: the pack's Host, completed from ~/.ssh/config
 // (HostName, User, Port, IdentityFile, IdentitiesOnly) the way `ssh` would.
-// `Match exec` is never evaluated: reading a config must not run commands.
+// The options come from the one evaluator, pack/ssh-config-options.ts (Include
+// followed, `Match exec` never run); this file decides how they meet the
+// pack's own values.
 
-import {readFile} from 'node:fs/promises';
 import {homedir, userInfo} from 'node:os';
 import {join} from 'node:path';
-import SSHConfig from 'ssh-config';
+import {readSshConfigText} from '../pack/ssh-config-file.js';
+import {defaultSshConfigPath} from '../pack/ssh-config-hosts.js';
+import {parseSshConfig, sshHostOptions, type SshHostOptions} from '../pack/ssh-config-options.js';
 import {DEFAULT_SSH_PORT, DEFAULT_SSH_USER, type Host} from '../pack/types.js';
 
 export type ResolvedHost = {
@@ -21,21 +24,10 @@ export type ResolvedHost = {
 	identitiesOnly: boolean;
 };
 
-export function defaultSshConfigFile(): string {
-	return join(homedir(), '.ssh', 'config');
-}
-
-/** Resolve a host against an ssh config file; a missing file is an empty config. */
-export async function resolveHost(host: Host, configFile: string | false = defaultSshConfigFile()): Promise<ResolvedHost> {
-	let text: string | undefined;
-	if (configFile !== false) {
-		try {
-			text = await readFile(configFile, 'utf8');
-		} catch (error) {
-			if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-		}
-	}
-	return resolveHostFromConfig(host, text);
+/** Resolve a host against an ssh config file (Include lines followed); a missing file is an empty config. */
+export async function resolveHost(host: Host, configFile: string | false = defaultSshConfigPath(), home = homedir()): Promise<ResolvedHost> {
+	const text = configFile === false ? undefined : readSshConfigText(configFile, home);
+	return resolveHostFromConfig(host, text, home);
 }
 
 /**
@@ -46,22 +38,22 @@ export async function resolveHost(host: Host, configFile: string | false = defau
  * name for User/Port/IdentityFile only.
  */
 export function resolveHostFromConfig(host: Host, configText: string | undefined, home = homedir()): ResolvedHost {
-	const config = configText === undefined ? undefined : SSHConfig.parse(configText);
-	const byAddress = config ? config.compute(host.address, {ignoreCase: true, matchExec: false}) : {};
-	const byName = config && host.name !== host.address ? config.compute(host.name, {ignoreCase: true, matchExec: false}) : {};
-	const pick = (key: string): string | undefined => first(byAddress[key]) ?? first(byName[key]);
+	const config = configText === undefined ? undefined : parseSshConfig(configText);
+	const none: SshHostOptions = {identityFiles: []};
+	const byAddress = config ? sshHostOptions(config, host.address) : none;
+	const byName = config && host.name !== host.address ? sshHostOptions(config, host.name) : none;
 
-	const address = first(byAddress['hostname']) ?? host.address;
-	const configPort = Number(pick('port'));
+	const address = byAddress.hostName ?? host.address;
+	const configPort = Number(byAddress.port ?? byName.port);
 	const port = host.port !== DEFAULT_SSH_PORT || !Number.isInteger(configPort) || configPort < 1 || configPort > 65_535 ? host.port : configPort;
-	const user = host.user !== DEFAULT_SSH_USER ? host.user : (pick('user') ?? host.user);
+	const user = host.user !== DEFAULT_SSH_USER ? host.user : (byAddress.user ?? byName.user ?? host.user);
 
-	const configured = [...list(byAddress['identityfile']), ...list(byName['identityfile'])].filter(file => file.toLowerCase() !== 'none');
+	const configured = [...byAddress.identityFiles, ...byName.identityFiles];
 	const tokens = {home, host: address, user, port};
 	const identityFiles = [
 		...new Set([...(host.identityFile ? [host.identityFile] : []), ...configured].map(file => expandPath(file, tokens))),
 	];
-	const identitiesOnly = Boolean(host.identityFile) || pick('identitiesonly')?.toLowerCase() === 'yes';
+	const identitiesOnly = Boolean(host.identityFile) || (byAddress.identitiesOnly ?? byName.identitiesOnly ?? false);
 	return {name: host.name, address, port, user, identityFiles, identitiesOnly};
 }
 
@@ -94,13 +86,4 @@ function localUserName(): string {
 	} catch {
 		return process.env['USER'] ?? '';
 	}
-}
-
-function first(value: string | string[] | undefined): string | undefined {
-	return Array.isArray(value) ? value[0] : value;
-}
-
-function list(value: string | string[] | undefined): string[] {
-	if (value === undefined) return [];
-	return Array.isArray(value) ? value : [value];
 }

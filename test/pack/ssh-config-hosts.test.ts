@@ -35,7 +35,8 @@ describe('hostsFromSshConfig', () => {
 		expect(hostsFromSshConfig(config)).toEqual([
 			{name: 'web1', address: '192.0.2.11', port: 2222, user: 'deploy', identityFile: '~/.ssh/pack_ed25519'},
 			{name: 'web1-alias', address: '192.0.2.11', port: 2222, user: 'deploy', identityFile: '~/.ssh/pack_ed25519'},
-			{name: 'web2', address: 'web2.example.com', port: 22, user: 'fallback'},
+			// `Match host` sees the HostName, as in ssh, and comes before `Host *`.
+			{name: 'web2', address: 'web2.example.com', port: 22, user: 'matched'},
 			// First value wins, as in ssh: `Host *` above it sets User and Port first.
 			{name: 'web3', address: 'web3', port: 22, user: 'fallback'},
 		]);
@@ -84,12 +85,12 @@ describe('hostsFromSshConfig', () => {
 		]);
 	});
 
-	test('Match blocks are ignored, never evaluated', () => {
+	test('Match blocks apply as in ssh, but Match exec is never run', () => {
 		const marker = join(tmpdir(), `aegir-pack-match-exec-${process.pid}`);
 		const text = `Match exec "touch ${marker}"\n  User matched\nMatch all\n  Port 2999\nHost web1\n  HostName 192.0.2.11\n`;
 		const entries = sshConfigEntries(text);
-		expect(entries.hosts).toEqual([{name: 'web1', address: '192.0.2.11', port: 22, user: 'root'}]);
-		expect(entries.notes).toContain('Match blocks are ignored');
+		expect(entries.hosts).toEqual([{name: 'web1', address: '192.0.2.11', port: 2999, user: 'root'}]);
+		expect(entries.notes).toContain('Match exec commands are never run; those blocks count as not matching');
 		expect(() => rmSync(marker)).toThrow();
 	});
 
