@@ -9,7 +9,9 @@
 // sees). The subnets are kept as they are, and the mount step is the proof: if
 // the export does not allow the slave, its mount fails and says so.
 
+import {changedPack} from '../pack/check-pack.js';
 import {packHosts, type Host, type Pack} from '../pack/types.js';
+import {formatProblems} from '../pack/validate.js';
 import {addressInSubnets, isIpLiteral, parseSubnet} from '../pack/subnets.js';
 import {resolvePlanOptions, type PlanOptions, type ResolvedPlanOptions} from './options.js';
 import {packagesFor} from './planner.js';
@@ -132,7 +134,8 @@ export function planAddSlave(pack: Pack, newSlaves: Host[], planOptions: PlanOpt
 	if (problems.length > 0) throw new RerunInputError(problems.join('; '));
 	const options = resolvePlanOptions(planOptions);
 	const widened = subnetsToWiden(pack.subnets, newSlaves);
-	const after: Pack = {...pack, slaves: [...pack.slaves, ...newSlaves], subnets: [...pack.subnets, ...widened]};
+	const {pack: after, problems: afterProblems} = changedPack(pack, {slaves: [...pack.slaves, ...newSlaves], subnets: [...pack.subnets, ...widened]});
+	if (!after) throw new RerunInputError(formatProblems(afterProblems).replaceAll('\n', '; '));
 	const exportRef = widened.length > 0 ? exportStepRef(after) : undefined;
 	const aegir = options.aegirPrerequisites ? new AegirPrerequisiteState(after, options, options.aegirPrerequisites) : undefined;
 
