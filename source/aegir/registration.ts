@@ -191,11 +191,9 @@ function planRegistration(request: RegistrationRequest): RegistrationPlan {
 		plan.problems.push(`${packContext} already exists in Aegir, ${serviceOf(existingPack)}, and is not a pack: choose another pack name`);
 	}
 
+	// No member can be the pack's context: checkPack refuses a member named into it,
+	// and one Aegir knows under it is the existing server refused just above.
 	const {master, slaves} = planMembers(request, drush, plan);
-	if ([master, ...slaves].includes(packContext)) {
-		plan.problems.push(`the pack ${request.pack.name} and one of its members are both ${packContext} in Aegir: give the pack another name`);
-	}
-
 	if (plan.problems.length > 0 || master === undefined) return {...plan, commands: []};
 
 	// provision drops empty options, so "no slaves" must be said as the word null

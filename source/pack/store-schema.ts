@@ -1,9 +1,9 @@
 // The shape of the store file, checked by conf (ajv) on every read and write.
 // Strict (no extra keys) so a hand-edited typo such as `prot` is reported.
-// Meaning (valid names, subnets...) is checked by validate.ts on top of this.
+// Meaning (valid names, subnets...) is checked by checkPack on top of this.
 
 import type {Schema} from 'conf';
-import type {Host, Pack} from './types.js';
+import type {Host, PackFields} from './types.js';
 
 /** Bump when the file layout changes incompatibly; older tools then refuse newer files. */
 export const STORE_SCHEMA_VERSION = 1;
@@ -11,7 +11,8 @@ export const STORE_SCHEMA_VERSION = 1;
 export type StoreData = {
 	schemaVersion: number;
 	hosts: Host[];
-	packs: Pack[];
+	/** As the file holds them: the store checks each (checkPack) before handing it out. */
+	packs: PackFields[];
 };
 
 const hostSchema = {
@@ -71,9 +72,9 @@ export function pickHost(host: Host): Host {
 	return identityFile === undefined ? {name, address, port, user} : {name, address, port, user, identityFile};
 }
 
-export function pickPack(pack: Pack): Pack {
+export function pickPack(pack: PackFields): PackFields {
 	const {name, master, slaves, nfsServer, exportPath, subnets, exportOptions, mountOptions, record} = pack;
-	const picked: Pack = {
+	const picked: PackFields = {
 		name,
 		master: pickHost(master),
 		slaves: slaves.map(pickHost),

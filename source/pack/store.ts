@@ -1,6 +1,7 @@
 // Saved hosts and packs, one JSON file through conf. The file may be edited by
 // hand, so a broken file is reported (naming the file and the problem) and
-// never rewritten or cleared. Nothing secret is stored: Host and Pack hold none.
+// never rewritten or cleared; every pack read goes through checkPack. Nothing
+// secret is stored: Host and Pack hold none.
 
 import {readFileSync} from 'node:fs';
 import {homedir} from 'node:os';
@@ -8,8 +9,9 @@ import {join, resolve} from 'node:path';
 import process from 'node:process';
 import Conf from 'conf';
 import {pickHost, pickPack, STORE_SCHEMA_VERSION, storeRootSchema, storeSchema, unknownKeys, type StoreData} from './store-schema.js';
+import {checkPack} from './check-pack.js';
 import type {Host, Pack, Problem} from './types.js';
-import {formatProblems, validateHost, validatePack} from './validate.js';
+import {formatProblems, validateHost} from './validate.js';
 
 export class StoreError extends Error {
 	override name = 'StoreError';
@@ -72,8 +74,11 @@ function newerSchemaVersion(data: unknown): number | undefined {
 	return typeof version === 'number' && version > STORE_SCHEMA_VERSION ? version : undefined;
 }
 
+/** The file's contents once checked: hosts, and packs that passed checkPack. */
+type CheckedContents = {hosts: Host[]; packs: Pack[]};
+
 /** Meaning checks on top of the schema: what a hand edit can get wrong that ajv cannot see. */
-function contentProblems(data: StoreData): Problem[] {
+function checkContents(data: StoreData): {contents: CheckedContents; problems: []} | {contents?: undefined; problems: Problem[]} {
 	const problems: Problem[] = [];
 	const seenHosts = new Set<string>();
 	data.hosts.forEach((host, index) => {
@@ -82,14 +87,17 @@ function contentProblems(data: StoreData): Problem[] {
 		if (seenHosts.has(host.name)) problems.push({field, message: `host ${JSON.stringify(host.name)} is saved twice`});
 		seenHosts.add(host.name);
 	});
+	const packs: Pack[] = [];
 	const seenPacks = new Set<string>();
-	data.packs.forEach((pack, index) => {
+	data.packs.forEach((fields, index) => {
 		const field = `packs[${index}]`;
-		problems.push(...validatePack(pack).map(problem => ({field: `${field}.${problem.field}`, message: problem.message})));
-		if (seenPacks.has(pack.name)) problems.push({field, message: `pack ${JSON.stringify(pack.name)} is saved twice`});
-		seenPacks.add(pack.name);
+		const checked = checkPack(fields);
+		if (checked.pack) packs.push(checked.pack);
+		else problems.push(...checked.problems.map(problem => ({field: `${field}.${problem.field}`, message: problem.message})));
+		if (seenPacks.has(fields.name)) problems.push({field, message: `pack ${JSON.stringify(fields.name)} is saved twice`});
+		seenPacks.add(fields.name);
 	});
-	return problems;
+	return problems.length > 0 ? {problems} : {contents: {hosts: data.hosts, packs}, problems: []};
 }
 
 export class PackStore {
@@ -121,16 +129,16 @@ export class PackStore {
 	}
 
 	/** The whole file, freshly read and checked (another process or a hand edit may have changed it). */
-	#read(): StoreData {
+	#read(): CheckedContents {
 		let data: StoreData;
 		try {
 			data = this.#conf.store;
 		} catch (error) {
 			throw openError(this.path, error);
 		}
-		const problems = contentProblems(data);
-		if (problems.length > 0) throw new StoreError(`${this.path} has invalid entries; ${LEFT_ALONE}:\n${formatProblems(problems)}`);
-		return data;
+		const {contents, problems} = checkContents(data);
+		if (!contents) throw new StoreError(`${this.path} has invalid entries; ${LEFT_ALONE}:\n${formatProblems(problems)}`);
+		return contents;
 	}
 
 	#write<Key extends 'hosts' | 'packs'>(key: Key, value: StoreData[Key]): void {
@@ -171,14 +179,19 @@ export class PackStore {
 		return this.#read().packs.find(pack => pack.name === name);
 	}
 
-	/** Validate, then add the pack or replace the saved pack of the same name in place. */
+	/**
+	 * Add the pack or replace the saved pack of the same name in place. The entry
+	 * written is held to the read's own check, so a saved pack always loads; for a
+	 * Pack (already checked) this refuses only one forged with a cast.
+	 */
 	savePack(pack: Pack): void {
-		const problems = validatePack(pack);
-		if (problems.length > 0) throw new StoreError(`pack not saved:\n${formatProblems(problems)}`);
-		const packs = this.#read().packs;
-		const index = packs.findIndex(saved => saved.name === pack.name);
-		if (index === -1) packs.push(pickPack(pack));
-		else packs[index] = pickPack(pack);
+		const entry = pickPack(pack);
+		const {problems} = checkPack(entry);
+		if (problems) throw new StoreError(`pack not saved:\n${formatProblems(problems)}`);
+		const packs: StoreData['packs'] = this.#read().packs;
+		const index = packs.findIndex(saved => saved.name === entry.name);
+		if (index === -1) packs.push(entry);
+		else packs[index] = entry;
 		this.#write('packs', packs);
 	}
 

@@ -1,5 +1,6 @@
 // The pack model: plain data, no Ink, no ssh2. Everything else reads and writes
-// packs through these types (and the store in ./store.ts).
+// packs through these types (and the store in ./store.ts). A `Pack` is a checked
+// one: only checkPack (./check-pack.ts) makes it; `PackFields` is not yet checked.
 
 /** A real machine the tool can reach over SSH. */
 export type Host = {
@@ -24,7 +25,8 @@ export type PackRecord = {
 	lastAppliedAt?: string;
 };
 
-export type Pack = {
+/** A pack's fields as typed, read or derived, not yet checked: wizard drafts, file contents, test data. */
+export type PackFields = {
 	/** Name of the virtual pack server node in Aegir (FQDN-like hostname). */
 	name: string;
 	/** Web head that gets platform and site code by rsync. */
@@ -45,6 +47,18 @@ export type Pack = {
 	record?: PackRecord;
 };
 
+/**
+ * Compile-time only (nothing at run time): a class with a private field cannot
+ * be written as an object literal, and a spread (`{...pack}`) drops it, so a
+ * changed pack is a PackFields again until it is checked.
+ */
+declare class CheckedByCheckPack {
+	#checked: true;
+}
+
+/** A pack that passed checkPack: every field and every whole-pack rule holds. Code that takes one does not check it again. */
+export type Pack = PackFields & CheckedByCheckPack;
+
 /** One validation problem, tied to the field (or flag) it belongs to. */
 export type Problem = {
 	/** e.g. `name`, `master`, `slaves`, `nfsServer`, `exportPath`, `subnets`, `host.address`. */
@@ -59,13 +73,13 @@ export const DEFAULT_SSH_PORT = 22;
 export const DEFAULT_SSH_USER = 'root';
 
 /** Every host of a pack once: master, slaves, then the NFS server when it is a separate host. */
-export function packHosts(pack: Pack): Host[] {
+export function packHosts(pack: PackFields): Host[] {
 	const hosts = [pack.master, ...pack.slaves];
 	if (!hosts.some(host => host.name === pack.nfsServer.name)) hosts.push(pack.nfsServer);
 	return hosts;
 }
 
 /** Hosts that mount the share: every web head except the NFS server itself. */
-export function nfsClients(pack: Pack): Host[] {
+export function nfsClients(pack: PackFields): Host[] {
 	return [pack.master, ...pack.slaves].filter(host => host.name !== pack.nfsServer.name);
 }

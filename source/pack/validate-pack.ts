@@ -3,7 +3,7 @@
 
 import {addressInSubnets, isIpLiteral, parseSubnet, proposeSubnets} from './subnets.js';
 import {showValue} from './text.js';
-import {nfsClients, type Host, type Pack, type Problem} from './types.js';
+import {nfsClients, type Host, type PackFields, type Problem} from './types.js';
 import {
 	aegirContextName,
 	validateExportPath,
@@ -15,7 +15,7 @@ import {
 type Placed = {host: Host; field: string};
 
 /** Each host with the field it came from, in pack order: master, slaves, separate NFS server. */
-function placedHosts(pack: Pack): Placed[] {
+function placedHosts(pack: PackFields): Placed[] {
 	const placed: Placed[] = [
 		{host: pack.master, field: 'master'},
 		...pack.slaves.map((host, index) => ({host, field: `slaves[${index}]`})),
@@ -27,7 +27,7 @@ function placedHosts(pack: Pack): Placed[] {
 const sameHost = (a: Host, b: Host) =>
 	a.address === b.address && a.port === b.port && a.user === b.user && a.identityFile === b.identityFile;
 
-function roleProblems(pack: Pack): Problem[] {
+function roleProblems(pack: PackFields): Problem[] {
 	const problems: Problem[] = [];
 	const master = pack.master.name;
 	if (pack.slaves.some(slave => slave.name === master)) {
@@ -49,7 +49,7 @@ function roleProblems(pack: Pack): Problem[] {
 }
 
 /** Two names for one machine would mount the share over its own exported code. */
-function sameMachineProblems(pack: Pack): Problem[] {
+function sameMachineProblems(pack: PackFields): Problem[] {
 	const problems: Problem[] = [];
 	const seen = new Map<string, Host>();
 	const byName = new Set<string>();
@@ -70,8 +70,8 @@ function sameMachineProblems(pack: Pack): Problem[] {
 	return problems;
 }
 
-/** The pack and each web head are Aegir server nodes; their context names must not collide. */
-function aegirNameProblems(pack: Pack): Problem[] {
+/** The pack and each web head are Aegir server nodes; their context names must not collide (registration relies on it). */
+function aegirNameProblems(pack: PackFields): Problem[] {
 	const problems: Problem[] = [];
 	const owners = new Map<string, string>([[aegirContextName(pack.name), pack.name]]);
 	for (const host of [pack.master, ...pack.slaves]) {
@@ -91,7 +91,7 @@ function aegirNameProblems(pack: Pack): Problem[] {
 	return problems;
 }
 
-function subnetProblems(pack: Pack): Problem[] {
+function subnetProblems(pack: PackFields): Problem[] {
 	const problems: Problem[] = [];
 	const valid: string[] = [];
 	for (const subnet of pack.subnets) {
@@ -126,7 +126,7 @@ function subnetProblems(pack: Pack): Problem[] {
 	return problems;
 }
 
-function recordProblems(pack: Pack): Problem[] {
+function recordProblems(pack: PackFields): Problem[] {
 	const problems: Problem[] = [];
 	const record = pack.record;
 	if (!record) return problems;
@@ -143,7 +143,7 @@ function recordProblems(pack: Pack): Problem[] {
 }
 
 /** Every problem with a pack, all at once, in the order of the fields. */
-export function validatePack(pack: Pack): Problem[] {
+export function validatePack(pack: PackFields): Problem[] {
 	return [
 		...validatePackName(pack.name),
 		...placedHosts(pack).flatMap(({host, field}) => validateHost(host, field)),

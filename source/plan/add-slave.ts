@@ -9,7 +9,9 @@
 // sees). The subnets are kept as they are, and the mount step is the proof: if
 // the export does not allow the slave, its mount fails and says so.
 
+import {changedPack} from '../pack/check-pack.js';
 import {packHosts, type Host, type Pack} from '../pack/types.js';
+import {formatProblems} from '../pack/validate.js';
 import {addressInSubnets, isIpLiteral, parseSubnet} from '../pack/subnets.js';
 import {resolvePlanOptions, type PlanOptions, type ResolvedPlanOptions} from './options.js';
 import {packFiles} from './pack-files.js';
@@ -92,7 +94,8 @@ export function planAddSlave(pack: Pack, newSlaves: Host[], planOptions: PlanOpt
 	if (problems.length > 0) throw new RerunInputError(problems.join('; '));
 	const options = resolvePlanOptions(planOptions);
 	const widened = subnetsToWiden(pack.subnets, newSlaves);
-	const after: Pack = {...pack, slaves: [...pack.slaves, ...newSlaves], subnets: [...pack.subnets, ...widened]};
+	const {pack: after, problems: afterProblems} = changedPack(pack, {slaves: [...pack.slaves, ...newSlaves], subnets: [...pack.subnets, ...widened]});
+	if (!after) throw new RerunInputError(formatProblems(afterProblems).replaceAll('\n', '; '));
 	const exportRef = widened.length > 0 ? exportStepRef(after) : undefined;
 	const input: PlanInput = {pack: after, options, files: packFiles(after, options), hosts: packHosts(after), newSlaves, ...(exportRef ? {exportRef} : {})};
 	const hosts: HostPlan[] = newSlaves.map(slave => hostPlanOf(input, slave, stepsFor(input, situationOf(after, slave, options), 'add-slave')));

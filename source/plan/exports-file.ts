@@ -1,7 +1,7 @@
 // The NFS server side as text: the exports drop-in we own, and what `exportfs -v`
 // says is exported right now.
 
-import type {Pack} from '../pack/types.js';
+import type {PackFields} from '../pack/types.js';
 import {commentText, escapeTabField, normalizeMountPath, unescapeTabField} from './tab-field.js';
 
 /** Only `*.exports` files in /etc/exports.d are read; the name must stay a plain file name. */
@@ -15,7 +15,7 @@ export function dropInPath(exportsDir: string, packName: string): string {
 }
 
 /** One line per subnet: `<path> <subnet>(<options>)`, under a header saying who owns the file. */
-export function dropInContent(pack: Pack): string {
+export function dropInContent(pack: PackFields): string {
 	const path = escapeTabField(pack.exportPath);
 	const options = escapeTabField(pack.exportOptions);
 	const lines = [

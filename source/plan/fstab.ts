@@ -2,7 +2,7 @@
 // exactly one entry for the mount point. Every other line (comments, blank
 // lines, other mounts, odd spacing) is kept byte for byte.
 
-import type {Pack} from '../pack/types.js';
+import type {PackFields} from '../pack/types.js';
 import {commentText, escapeTabField, normalizeMountPath} from './tab-field.js';
 
 /** `server:/path` as mount.nfs and the kernel write it (IPv6 literals in brackets). */
@@ -17,7 +17,7 @@ export function fstabTag(packName: string): string {
 }
 
 /** `<server>:<path> <path> nfs <options> 0 0  # aegir-pack: <pack>` */
-export function fstabLine(pack: Pack): string {
+export function fstabLine(pack: PackFields): string {
 	const source = escapeTabField(nfsSource(pack.nfsServer.address, pack.exportPath));
 	const target = escapeTabField(pack.exportPath);
 	const options = escapeTabField(pack.mountOptions);

@@ -2,7 +2,7 @@
 // options: every step, the facts request, the review and status read them
 // from here, so the path the review names is the path the run writes.
 
-import type {Pack} from '../pack/types.js';
+import type {PackFields} from '../pack/types.js';
 import {dropInPath} from './exports-file.js';
 import type {ResolvedPlanOptions} from './options.js';
 
@@ -21,6 +21,6 @@ export type PackFiles = {
 	fstab: string;
 };
 
-export function packFiles(pack: Pack, options: Pick<ResolvedPlanOptions, 'exportsDir' | 'fstabPath'>): PackFiles {
+export function packFiles(pack: PackFields, options: Pick<ResolvedPlanOptions, 'exportsDir' | 'fstabPath'>): PackFiles {
 	return {dropIn: dropInPath(options.exportsDir, pack.name), marker: markerPath(pack.exportPath), fstab: options.fstabPath};
 }

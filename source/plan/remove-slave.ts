@@ -5,7 +5,9 @@
 // or /128 of its address that no other client has); then its drop-in is
 // rewritten without that subnet and exportfs -ra run. Nobody else is connected to.
 
+import {changedPack} from '../pack/check-pack.js';
 import {nfsClients, type Host, type Pack} from '../pack/types.js';
+import {formatProblems} from '../pack/validate.js';
 import {resolvePlanOptions, type PlanOptions} from './options.js';
 import {RerunInputError} from './reruns/errors.js';
 import {fstabRemovalStep} from './reruns/fstab-removal.js';
@@ -45,7 +47,8 @@ export function planRemoveSlave(pack: Pack, slave: Host | string, planOptions: P
 	const remaining = pack.slaves.filter(other => other.name !== leaving.name);
 	const others = nfsClients({...pack, slaves: remaining}).map(client => client.address);
 	const dropped = subnetsOnlyFor(pack.subnets, leaving.address, others);
-	const after: Pack = {...pack, slaves: remaining, subnets: pack.subnets.filter(subnet => !dropped.includes(subnet))};
+	const {pack: after, problems: afterProblems} = changedPack(pack, {slaves: remaining, subnets: pack.subnets.filter(subnet => !dropped.includes(subnet))});
+	if (!after) throw new RerunInputError(formatProblems(afterProblems).replaceAll('\n', '; '));
 
 	const files = packFiles(pack, options);
 	const hosts: HostPlan[] = [

@@ -2,7 +2,9 @@
 // host showed, and when it was applied. Add-slave later checks new hosts
 // against this record without connecting to the hosts already in the pack.
 
+import {changedPack} from '../pack/check-pack.js';
 import {packHosts, type Pack, type PackRecord} from '../pack/types.js';
+import {formatProblems} from '../pack/validate.js';
 import {EXIT} from '../contracts/exit-codes.js';
 import type {RunOutcome} from './runner.js';
 
@@ -37,9 +39,12 @@ export function computePackRecord(pack: Pack, outcome: RunOutcome, now: Date): P
 /**
  * The pack to save after a run of `pack` (for add/remove: the plan's pack
  * after the change), or undefined when the run did not succeed: the saved
- * pack must stay as it was, so that running again resumes.
+ * pack must stay as it was, so that running again resumes. Throws when the
+ * new record breaks a pack rule (as the store would refuse to save it).
  */
 export function packAfterRun(pack: Pack, outcome: RunOutcome, now: Date = new Date()): Pack | undefined {
 	if (!runSucceeded(outcome)) return undefined;
-	return {...pack, record: computePackRecord(pack, outcome, now)};
+	const {pack: recorded, problems} = changedPack(pack, {record: computePackRecord(pack, outcome, now)});
+	if (!recorded) throw new Error(`pack not saved:\n${formatProblems(problems)}`);
+	return recorded;
 }

@@ -148,7 +148,7 @@ describe('planCreate', () => {
 
 	test('an IPv6 member is registered, with a note about Aegir rsync', () => {
 		const v6: Host = {name: 'web6', address: '2001:db8::16', port: 22, user: 'root'};
-		const plan = planCreate({pack: makePack({slaves: [v6]}), servers: [knownWeb1], webServers: {web6: 'apache'}});
+		const plan = planCreate({pack: makePack({slaves: [v6], subnets: ['192.0.2.0/24', '2001:db8::16/128']}), servers: [knownWeb1], webServers: {web6: 'apache'}});
 		expect(plan.commands[0]?.argv).toContain('--remote_host=2001:db8::16');
 		expect(plan.notes.join('\n')).toContain("Aegir's own rsync cannot use an IPv6 literal");
 	});

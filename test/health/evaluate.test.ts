@@ -3,6 +3,7 @@ import {evaluateHealth, type HostObservation} from '../../source/health/evaluate
 import type {HealthReport, HealthRow} from '../../source/health/types.js';
 import {fstabLine} from '../../source/plan/fstab.js';
 import {clientFacts, healthyObservations, observed, pack, serverFacts} from './fixtures.js';
+import {trustedPackForTests} from '../pack/trusted-pack.js';
 
 const CHECKED_AT = '2026-12-01T18:00:00.000Z';
 
@@ -30,7 +31,7 @@ describe('evaluateHealth: a healthy pack', () => {
 	});
 
 	it('passes the last apply time on from the pack record, and leaves it out when none is recorded', () => {
-		const recorded = {...pack, record: {aegirUid: 1500, aegirGid: 1500, lastAppliedAt: '2026-12-01T17:00:00.000Z'}};
+		const recorded = trustedPackForTests({...pack, record: {aegirUid: 1500, aegirGid: 1500, lastAppliedAt: '2026-12-01T17:00:00.000Z'}});
 		expect(evaluate(healthyObservations(), recorded).lastAppliedAt).toBe('2026-12-01T17:00:00.000Z');
 		const report = evaluate(healthyObservations());
 		expect('lastAppliedAt' in report).toBe(false);
@@ -145,7 +146,7 @@ describe('evaluateHealth: aegir uid/gid', () => {
 	};
 
 	it('compares with the ids the last apply recorded', () => {
-		const recorded = {...pack, record: {aegirUid: 1600, aegirGid: 1600}};
+		const recorded = trustedPackForTests({...pack, record: {aegirUid: 1600, aegirGid: 1600}});
 		const report = evaluate(healthyObservations({web2: withIds('web2', 1600, 1600)}), recorded);
 		expect(check(report, 'web2', 'aegir').ok).toBe(true);
 		expect(row(report, 'master').problems).toEqual(['aegir is 1500:1500, the last apply recorded 1600:1600 — make them equal (usermod -u 1600 aegir, groupmod -g 1600 aegir, then chown the files they own)']);

@@ -4,7 +4,8 @@ import {join, resolve} from 'node:path';
 import {afterEach, beforeEach, describe, expect, test} from 'vitest';
 import {defaultStoreDir, PackStore, StoreError} from '../../source/pack/store.js';
 import type {Host} from '../../source/pack/types.js';
-import {makePack, web1, web2, web3} from './fixtures.js';
+import {makePack, makePackFields, web1, web2, web3} from './fixtures.js';
+import {forgedPackForTests} from './trusted-pack.js';
 
 let dir: string;
 beforeEach(() => {
@@ -106,7 +107,7 @@ describe('PackStore refuses bad data', () => {
 	test('savePack validates first and lists every problem; nothing is written', () => {
 		const store = new PackStore({dir});
 		const before = readFileSync(store.path);
-		const bad = makePack({name: '', slaves: [web1], exportPath: 'relative'});
+		const bad = forgedPackForTests(makePackFields({name: '', slaves: [web1], exportPath: 'relative'}));
 		expect(() => store.savePack(bad)).toThrow(StoreError);
 		expect(() => store.savePack(bad)).toThrow(
 			'pack not saved:\nname: is empty; enter a pack name\nslaves: web1 is the master; it cannot also be a slave\nexportPath: relative is relative',
@@ -163,7 +164,7 @@ describe('a broken store file is reported and left byte-for-byte untouched', () 
 	});
 
 	test('a pack that no longer validates', () => {
-		const data = {schemaVersion: 1, hosts: [], packs: [makePack({slaves: [web2, web2]})]};
+		const data = {schemaVersion: 1, hosts: [], packs: [makePackFields({slaves: [web2, web2]})]};
 		expectRefused(JSON.stringify(data), 'packs[0].slaves: web2 is listed 2 times');
 	});
 

@@ -12,7 +12,7 @@ import {
 	validatePack,
 	validatePackName,
 } from '../../source/pack/validate.js';
-import {makePack, web1, web2, web3} from './fixtures.js';
+import {makePackFields, web1, web2, web3} from './fixtures.js';
 
 type BadCase = {input: string; check: () => Problem[]; field: string; fragment: string};
 
@@ -88,45 +88,45 @@ const badInputs: BadCase[] = [
 	{input: 'identity file with a newline', check: () => validateHost(host({identityFile: '/root/.ssh/id\n'})), field: 'host.identityFile', fragment: 'a newline'},
 	{
 		input: 'client outside every subnet',
-		check: () => validatePack(makePack({slaves: [web2, host({name: 'web4', address: '198.51.100.7'})]})),
+		check: () => validatePack(makePackFields({slaves: [web2, host({name: 'web4', address: '198.51.100.7'})]})),
 		field: 'subnets',
 		fragment: 'NFS client web4 (198.51.100.7) is outside every subnet (192.0.2.0/24); add one that contains it, e.g. 198.51.100.7/32',
 	},
 	{
 		input: 'IPv6 client outside an IPv4-only subnet list',
-		check: () => validatePack(makePack({slaves: [host({address: '2001:db8::12'})]})),
+		check: () => validatePack(makePackFields({slaves: [host({address: '2001:db8::12'})]})),
 		field: 'subnets',
 		fragment: 'web2 (2001:db8::12) is outside every subnet',
 	},
-	{input: 'master listed as a slave', check: () => validatePack(makePack({slaves: [web2, web1]})), field: 'slaves', fragment: 'web1 is the master; it cannot also be a slave'},
-	{input: 'duplicate slaves', check: () => validatePack(makePack({slaves: [web2, web3, web2]})), field: 'slaves', fragment: 'web2 is listed 2 times'},
+	{input: 'master listed as a slave', check: () => validatePack(makePackFields({slaves: [web2, web1]})), field: 'slaves', fragment: 'web1 is the master; it cannot also be a slave'},
+	{input: 'duplicate slaves', check: () => validatePack(makePackFields({slaves: [web2, web3, web2]})), field: 'slaves', fragment: 'web2 is listed 2 times'},
 	{
 		input: 'two names for one machine',
-		check: () => validatePack(makePack({slaves: [host({name: 'web9', address: web1.address})]})),
+		check: () => validatePack(makePackFields({slaves: [host({name: 'web9', address: web1.address})]})),
 		field: 'slaves[0].address',
 		fragment: 'web9 has the same address and port as web1',
 	},
 	{
 		input: 'names that collide as Aegir contexts',
-		check: () => validatePack(makePack({slaves: [web2, host({name: 'web-2', address: '192.0.2.22'})]})),
+		check: () => validatePack(makePackFields({slaves: [web2, host({name: 'web-2', address: '192.0.2.22'})]})),
 		field: 'slaves',
 		fragment: 'web2 and web-2 both become Aegir context server_web2',
 	},
-	{input: 'pack named like a host', check: () => validatePack(makePack({name: 'web1'})), field: 'name', fragment: 'is the same as host web1'},
+	{input: 'pack named like a host', check: () => validatePack(makePackFields({name: 'web1'})), field: 'name', fragment: 'is the same as host web1'},
 	{
 		input: 'NFS server with other details than the web head of that name',
-		check: () => validatePack(makePack({nfsServer: {...web1, port: 2200}})),
+		check: () => validatePack(makePackFields({nfsServer: {...web1, port: 2200}})),
 		field: 'nfsServer',
 		fragment: 'different connection details',
 	},
 	{
 		input: 'no subnets while slaves mount the share',
-		check: () => validatePack(makePack({subnets: []})),
+		check: () => validatePack(makePackFields({subnets: []})),
 		field: 'subnets',
 		fragment: 'is empty, but web2, web3 mount the share; add the network they are on, e.g. 192.0.2.12/31',
 	},
-	{input: 'subnet not normalised in a pack', check: () => validatePack(makePack({subnets: ['192.0.2.0/24', '198.51.100.7']})), field: 'subnets', fragment: 'write 198.51.100.7 as 198.51.100.7/32'},
-	{input: 'negative uid in the record', check: () => validatePack(makePack({record: {aegirUid: -1}})), field: 'record.aegirUid', fragment: 'whole number'},
+	{input: 'subnet not normalised in a pack', check: () => validatePack(makePackFields({subnets: ['192.0.2.0/24', '198.51.100.7']})), field: 'subnets', fragment: 'write 198.51.100.7 as 198.51.100.7/32'},
+	{input: 'negative uid in the record', check: () => validatePack(makePackFields({record: {aegirUid: -1}})), field: 'record.aegirUid', fragment: 'whole number'},
 ];
 
 describe('bad inputs are rejected with a message that names the problem', () => {
@@ -179,59 +179,59 @@ describe('good inputs pass', () => {
 	});
 
 	test('an IPv4 pack exporting to its /24', () => {
-		expect(validatePack(makePack())).toEqual([]);
+		expect(validatePack(makePackFields())).toEqual([]);
 	});
 
 	test('an IPv6 pack', () => {
 		const v6 = (name: string, address: string): Host => ({name, address, port: 22, user: 'root'});
 		const master = v6('web1', '2001:db8::11');
-		const pack = makePack({master, nfsServer: master, slaves: [v6('web2', '2001:db8::12'), v6('web3', '2001:db8:0:1::13')], subnets: ['2001:db8::/48']});
+		const pack = makePackFields({master, nfsServer: master, slaves: [v6('web2', '2001:db8::12'), v6('web3', '2001:db8:0:1::13')], subnets: ['2001:db8::/48']});
 		expect(validatePack(pack)).toEqual([]);
 	});
 
 	test('one /32 per client', () => {
-		expect(validatePack(makePack({subnets: ['192.0.2.12/32', '192.0.2.13/32']}))).toEqual([]);
+		expect(validatePack(makePackFields({subnets: ['192.0.2.12/32', '192.0.2.13/32']}))).toEqual([]);
 	});
 
 	test('several subnets, one per site', () => {
 		const far = host({name: 'web4', address: '198.51.100.7'});
-		expect(validatePack(makePack({slaves: [web2, far], subnets: ['192.0.2.0/24', '198.51.100.0/24']}))).toEqual([]);
+		expect(validatePack(makePackFields({slaves: [web2, far], subnets: ['192.0.2.0/24', '198.51.100.0/24']}))).toEqual([]);
 	});
 
 	test('DNS-name clients are not subnet-checked here (they are resolved at apply time)', () => {
 		const named = host({address: 'web2.example.com'});
-		expect(validatePack(makePack({slaves: [named], subnets: ['198.51.100.0/24']}))).toEqual([]);
+		expect(validatePack(makePackFields({slaves: [named], subnets: ['198.51.100.0/24']}))).toEqual([]);
 	});
 
 	test('a separate storage host exporting to every web head', () => {
 		const storage: Host = {name: 'storage', address: '192.0.2.50', port: 22, user: 'root'};
-		expect(validatePack(makePack({nfsServer: storage, subnets: ['192.0.2.8/29']}))).toEqual([]);
+		expect(validatePack(makePackFields({nfsServer: storage, subnets: ['192.0.2.8/29']}))).toEqual([]);
 	});
 
 	test('a slave as the NFS server: the master becomes a client and must be inside the subnets', () => {
-		expect(validatePack(makePack({nfsServer: web2, subnets: ['192.0.2.11/32', '192.0.2.13/32']}))).toEqual([]);
-		expect(validatePack(makePack({nfsServer: web2, subnets: ['192.0.2.13/32']}))).toContainEqual({
+		expect(validatePack(makePackFields({nfsServer: web2, subnets: ['192.0.2.11/32', '192.0.2.13/32']}))).toEqual([]);
+		expect(validatePack(makePackFields({nfsServer: web2, subnets: ['192.0.2.13/32']}))).toContainEqual({
 			field: 'subnets',
 			message: expect.stringContaining('NFS client web1 (192.0.2.11) is outside every subnet'),
 		});
 	});
 
 	test('a single-host pack needs no subnets', () => {
-		expect(validatePack(makePack({slaves: [], subnets: []}))).toEqual([]);
+		expect(validatePack(makePackFields({slaves: [], subnets: []}))).toEqual([]);
 	});
 });
 
 describe('validatePack returns every problem at once', () => {
 	test('three independent mistakes give three problems', () => {
 		const problems = validatePack(
-			makePack({name: 'pack example', master: {...web1, port: 0}, nfsServer: {...web1, port: 0}, exportPath: 'platforms'}),
+			makePackFields({name: 'pack example', master: {...web1, port: 0}, nfsServer: {...web1, port: 0}, exportPath: 'platforms'}),
 		);
 		expect(problems.map(problem => problem.field)).toEqual(['name', 'master.port', 'exportPath']);
 	});
 
 	test('a pack with mistakes in every part reports each part', () => {
 		const problems = validatePack({
-			...makePack(),
+			...makePackFields(),
 			name: '',
 			slaves: [web1, web2, web2, {...web3, address: '10.1'}],
 			exportPath: '/var/aegir/../x',
@@ -268,7 +268,7 @@ describe('formatProblems', () => {
 
 	test('values with newlines are escaped, so each problem stays on one line', () => {
 		const evil = {...web2, name: 'web2\nmaster: fine', address: '198.51.100.9'};
-		const problems = validatePack(makePack({slaves: [evil]}));
+		const problems = validatePack(makePackFields({slaves: [evil]}));
 		const lines = formatProblems(problems).split('\n');
 		expect(lines).toHaveLength(problems.length);
 		expect(lines.some(line => line.includes('"web2\\nmaster: fine"'))).toBe(true);
@@ -276,7 +276,7 @@ describe('formatProblems', () => {
 
 	test('a 300-character value is shortened in messages', () => {
 		const long = 'x'.repeat(300);
-		const problems = validatePack(makePack({slaves: [{...web2, name: long, address: '198.51.100.9'}]}));
+		const problems = validatePack(makePackFields({slaves: [{...web2, name: long, address: '198.51.100.9'}]}));
 		for (const {message} of problems) expect(message.length).toBeLessThan(200);
 	});
 });

@@ -1,10 +1,10 @@
 import {describe, expect, it} from 'vitest';
 import {dropInContent, dropInName, dropInPath, exportProblems, parseExportfs} from '../../source/plan/exports-file.js';
-import type {Pack} from '../../source/pack/types.js';
+import type {PackFields} from '../../source/pack/types.js';
 
 const host = (name: string, address: string) => ({name, address, port: 22, user: 'root'});
 const master = host('master', '192.0.2.10');
-const pack: Pack = {
+const pack: PackFields = {
 	name: 'pack.example.com',
 	master,
 	slaves: [],

@@ -6,13 +6,15 @@ import type {Facts} from '../../source/plan/facts.js';
 import type {StepContext} from '../../source/plan/step.js';
 import type {Transport} from '../../source/contracts/transport.js';
 import type {Prompter} from '../../source/contracts/prompter.js';
-import {DEFAULT_EXPORT_OPTIONS, DEFAULT_MOUNT_OPTIONS, type Host, type Pack} from '../../source/pack/types.js';
+import {DEFAULT_EXPORT_OPTIONS, DEFAULT_MOUNT_OPTIONS, type Host, type Pack, type PackFields} from '../../source/pack/types.js';
+import {trustedPackForTests} from '../pack/trusted-pack.js';
 
 export const host = (name: string, address: string): Host => ({name, address, port: 22, user: 'root'});
 
-export function makePack(overrides: Partial<Pack> = {}): Pack {
+/** A Pack through the real check: overrides must keep it valid. */
+export function makePack(overrides: Partial<PackFields> = {}): Pack {
 	const master = host('master', '192.0.2.10');
-	return {
+	return trustedPackForTests({
 		name: 'pack.example.com',
 		master,
 		slaves: [host('web1', '192.0.2.11'), host('web2', '192.0.2.12')],
@@ -22,7 +24,7 @@ export function makePack(overrides: Partial<Pack> = {}): Pack {
 		exportOptions: DEFAULT_EXPORT_OPTIONS,
 		mountOptions: DEFAULT_MOUNT_OPTIONS,
 		...overrides,
-	};
+	});
 }
 
 /** A healthy Debian 12 host with aegir 1500:1500 and nothing of the pack done yet. */

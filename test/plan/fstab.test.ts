@@ -1,10 +1,10 @@
 import {describe, expect, it} from 'vitest';
 import {editFstab, fstabLine, fstabMountPoint, nfsSource} from '../../source/plan/fstab.js';
-import {DEFAULT_EXPORT_OPTIONS, DEFAULT_MOUNT_OPTIONS, type Pack} from '../../source/pack/types.js';
+import {DEFAULT_EXPORT_OPTIONS, DEFAULT_MOUNT_OPTIONS, type PackFields} from '../../source/pack/types.js';
 
 const host = (name: string, address: string) => ({name, address, port: 22, user: 'root'});
 
-function pack(overrides: Partial<Pack> = {}): Pack {
+function pack(overrides: Partial<PackFields> = {}): PackFields {
 	const master = host('master', '192.0.2.10');
 	return {
 		name: 'pack.example.com',

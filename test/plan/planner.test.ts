@@ -13,6 +13,7 @@ import {runPlan} from '../../source/run/runner.js';
 import {FakeTransport} from '../run/fake-transport.js';
 import {host, localDirectories, machineAt, makeFacts, makePack, refusingPrompter} from './fixtures.js';
 import {runWithFacts} from './run-with-facts.js';
+import {trustedPackForTests} from '../pack/trusted-pack.js';
 
 const PREFLIGHT = ['preflight/access', 'preflight/system', 'preflight/disk', 'preflight/aegir', 'preflight/aegir-ids'];
 const SERVER = ['nfs-server/directory', 'nfs-server/marker', 'nfs-server/exports-file', 'nfs-server/export'];
@@ -71,7 +72,7 @@ describe('planning pack shapes', () => {
 
 	it('a slave as NFS server mounts nothing and serves the others', () => {
 		const pack = makePack();
-		const plan = planPack({...pack, nfsServer: pack.slaves[0]!}, options);
+		const plan = planPack(trustedPackForTests({...pack, nfsServer: pack.slaves[0]!}), options);
 		expect(plan.hosts.find(hostPlan => hostPlan.host.name === 'web1')!.roles).toEqual(['nfs-server', 'slave']);
 		expect(ids(plan, 'web1')).toEqual([...PREFLIGHT, 'packages', ...SERVER, 'sync/config']);
 		expect(ids(plan, 'master')).toEqual([...PREFLIGHT, 'packages', ...CLIENT, 'sync/config']);

@@ -18,6 +18,7 @@ import {FakeTransport} from '../run/fake-transport.js';
 import {host, makeContext, makeFacts, makePack, refusingPrompter} from './fixtures.js';
 import {LocalShTransport} from './local-sh-transport.js';
 import {makeSandbox, type Sandbox} from './sandbox.js';
+import {trustedPackForTests} from '../pack/trusted-pack.js';
 
 const SLAVE = ['preflight/access', 'preflight/system', 'nfs-client/unmount', 'nfs-client/fstab-remove'];
 const NARROW = ['preflight/access', 'nfs-server/exports-file', 'nfs-server/export'];
@@ -96,7 +97,7 @@ describe('planning the removal of a slave', () => {
 		const pack = makePack();
 		expect(() => planRemoveSlave(pack, 'master')).toThrow(new RerunInputError('master is the master of pack pack.example.com, not a slave: it cannot be removed'));
 		expect(() => planRemoveSlave(pack, 'web9')).toThrow('web9 is not a slave of pack pack.example.com');
-		expect(() => planRemoveSlave({...pack, nfsServer: pack.slaves[0]!}, 'web1')).toThrow(/web1 is the NFS server/);
+		expect(() => planRemoveSlave(trustedPackForTests({...pack, nfsServer: pack.slaves[0]!}), 'web1')).toThrow(/web1 is the NFS server/);
 	});
 
 	it('a dry run connects to the slave only, and would unmount', async () => {

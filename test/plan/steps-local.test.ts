@@ -14,6 +14,7 @@ import type {Pack} from '../../source/pack/types.js';
 import type {RunEvent} from '../../source/contracts/events.js';
 import type {Prompter} from '../../source/contracts/prompter.js';
 import {runPlan} from '../../source/run/runner.js';
+import {forgedPackForTests} from '../pack/trusted-pack.js';
 import {makeContext, makePack, refusingPrompter} from './fixtures.js';
 import {LocalShTransport, NOBODY} from './local-sh-transport.js';
 import {makeSandbox, type Sandbox} from './sandbox.js';
@@ -176,7 +177,7 @@ describe('a mount point that already holds files', () => {
 describe('hostile values that slipped past validation', () => {
 	it('stay data: files land at the literal paths and no injected command runs', async () => {
 		const name = `plat forms'$(touch pwned)\`touch pwned2\`;touch pwned3;"x"`;
-		pack = makePack({name: `evil'; touch pwned4; echo '\n`, exportPath: box.path(name), slaves: [makePack().slaves[0]!]});
+		pack = forgedPackForTests({...makePack(), name: `evil'; touch pwned4; echo '\n`, exportPath: box.path(name), slaves: [makePack().slaves[0]!]});
 		writeFileSync(fstab, '# fstab\n');
 		const transport = () => new LocalShTransport({cwd: box.dir});
 		// Both sides on one machine share the path: the client goes first, while it is still empty.

@@ -1,9 +1,10 @@
 // The wizard without a terminal: flags are the only answers, nothing is asked.
-// Missing or bad flags come back as messages naming the flag (the CLI exits 2).
+// The answers become a Pack through checkAnswers (checkPack); missing or bad
+// flags come back as messages naming the flag (the CLI exits 2).
 import type {Host, Pack, Problem} from '../../pack/types.js';
 import type {WizardInit} from './types.js';
 import {presetFromFlags, type WizardFlags} from './preset.js';
-import {clientHosts, draftPack, reviewProblems, subnetsText} from './selectors.js';
+import {checkAnswers, clientHosts, subnetsText} from './selectors.js';
 import {initState} from './wizard-reducer.js';
 import {reviewText} from './review-text.js';
 
@@ -25,8 +26,8 @@ export function plainWizard(flags: WizardFlags, knownHosts: readonly Host[], aeg
 	if (flags.subnet.length === 0 && subnetsText(state) === '' && clientHosts(state).length > 0) {
 		messages.push('--subnet is required: no client has an IP address to propose a subnet from');
 	}
-	messages.push(...reviewProblems(state).map(flagMessage));
-	const pack = draftPack(state);
+	const {pack, problems} = checkAnswers(state);
+	messages.push(...(problems ?? []).map(flagMessage));
 	if (messages.length > 0 || !pack) return {kind: 'refused', messages: unique(messages)};
 
 	const review = reviewText(pack);

@@ -2,7 +2,7 @@
 // will be written. The Ink review and the plain-text review both render this.
 // The lines come from the planner's own generators, so the review cannot show
 // one thing while the apply writes another.
-import {nfsClients, packHosts, type Host, type Pack} from '../../pack/types.js';
+import {nfsClients, packHosts, type Host, type PackFields} from '../../pack/types.js';
 import {dropInContent} from '../../plan/exports-file.js';
 import {fstabLine as plannedFstabLine} from '../../plan/fstab.js';
 import {resolvePlanOptions} from '../../plan/options.js';
@@ -10,7 +10,7 @@ import {packFiles} from '../../plan/pack-files.js';
 
 export type ReviewRow = {role: string; host: string; address: string; action: string};
 
-export function reviewRows(pack: Pack): ReviewRow[] {
+export function reviewRows(pack: PackFields): ReviewRow[] {
 	return packHosts(pack).map(host => {
 		const isServer = host.name === pack.nfsServer.name;
 		const isMaster = host.name === pack.master.name;
@@ -31,34 +31,34 @@ function row(host: Host, role: string, action: string): ReviewRow {
 }
 
 /** The export drop-in the NFS server gets (the only exports file this tool writes). */
-export function exportsFile(pack: Pack): string {
+export function exportsFile(pack: PackFields): string {
 	return packFiles(pack, resolvePlanOptions()).dropIn;
 }
 
 /** The file every NFS client gets its entry in. */
-export function fstabFile(pack: Pack): string {
+export function fstabFile(pack: PackFields): string {
 	return packFiles(pack, resolvePlanOptions()).fstab;
 }
 
 /** The drop-in's entries, one per subnet: `<path> <subnet>(<options>)` (its header comment left out). */
-export function exportsLines(pack: Pack): string[] {
+export function exportsLines(pack: PackFields): string[] {
 	return dropInContent(pack)
 		.split('\n')
 		.filter(line => line !== '' && !line.startsWith('#'));
 }
 
 /** The /etc/fstab line every NFS client gets, tagged with the pack name. */
-export function fstabLine(pack: Pack): string {
+export function fstabLine(pack: PackFields): string {
 	return plannedFstabLine(pack);
 }
 
 /** Names of the hosts that mount the share (and get the fstab line). */
-export function clientNames(pack: Pack): string[] {
+export function clientNames(pack: PackFields): string[] {
 	return nfsClients(pack).map(host => host.name);
 }
 
 /** What a sysadmin must know before confirming, in plain words. */
-export function reviewWarnings(pack: Pack): string[] {
+export function reviewWarnings(pack: PackFields): string[] {
 	const warnings = [
 		`${pack.nfsServer.name} is a single point of failure: if it stops, no web head has the code.`,
 		'aegir must have the same UID/GID on every host (checked before any change).',

@@ -1,5 +1,7 @@
-// Derived views of the wizard state: the draft pack and the problems of each
-// step. Pure functions over WizardState; the screens and the reducer share them.
+// Derived views of the wizard state: the draft pack, the problems of each step,
+// and the confirmed Pack (the draft through checkPack). Pure functions over
+// WizardState; the screens and the reducer share them.
+import {checkPack, type PackCheck} from '../../pack/check-pack.js';
 import {proposeSubnets} from '../../pack/subnets.js';
 import {showValue} from '../../pack/text.js';
 import {
@@ -9,13 +11,13 @@ import {
 	DEFAULT_SSH_USER,
 	type Host,
 	type Pack,
+	type PackFields,
 	type Problem,
 } from '../../pack/types.js';
 import {
 	parseSubnetList,
 	validateExportPath,
 	validateHost,
-	validatePack,
 	validatePackName,
 } from '../../pack/validate.js';
 import type {AddHostField, AddHostForm, Answers, StepId, WizardState} from './types.js';
@@ -61,7 +63,7 @@ export function subnetProblems(state: WizardState): Problem[] {
 	if (problems.length > 0) return problems;
 	// Whether every NFS client may mount is a whole-pack rule: ask the model, keep its subnet findings.
 	const pack = draftPack(state);
-	return pack ? validatePack(pack).filter(problem => problem.field === 'subnets') : [];
+	return pack ? (checkPack(pack).problems ?? []).filter(problem => problem.field === 'subnets') : [];
 }
 
 /** Problems that keep a step from being passed (used to re-open steps flags answered badly). */
@@ -86,15 +88,15 @@ export function stepProblems(state: WizardState, step: StepId): Problem[] {
 	}
 }
 
-/** The pack as answered so far, or undefined while a host is still missing. */
-export function draftPack(state: WizardState): Pack | undefined {
+/** The pack as answered so far (not checked), or undefined while a host is still missing. */
+export function draftPack(state: WizardState): PackFields | undefined {
 	const master = findHost(state.hosts, state.answers.master);
 	const nfsServer = findHost(state.hosts, nfsServerName(state.answers));
 	if (!master || !nfsServer) return undefined;
 	const slaves = state.answers.slaves
 		.map(name => findHost(state.hosts, name))
 		.filter((host): host is Host => host !== undefined);
-	const pack: Pack = {
+	const pack: PackFields = {
 		name: state.answers.name,
 		master,
 		slaves,
@@ -108,24 +110,40 @@ export function draftPack(state: WizardState): Pack | undefined {
 	return pack;
 }
 
-/** Everything that keeps the review from being confirmed. */
-export function reviewProblems(state: WizardState): Problem[] {
+/** The answers as a Pack (the draft through checkPack), or everything that keeps the review from being confirmed. */
+export function checkAnswers(state: WizardState): PackCheck {
 	const pack = draftPack(state);
 	if (!pack) {
-		return [
-			...stepProblems(state, 'master'),
-			...stepProblems(state, 'nfsServer'),
-		];
+		return {
+			problems: [
+				...stepProblems(state, 'master'),
+				...stepProblems(state, 'nfsServer'),
+			],
+		};
 	}
-	const problems = [...validatePack(pack), ...stepProblems(state, 'export')];
+	const checked = checkPack(pack);
+	const problems = [...(checked.problems ?? []), ...stepProblems(state, 'export')];
+	if (checked.pack && problems.length === 0) return checked;
 	// The same problem can come from both checks: show it once.
 	const seen = new Set<string>();
-	return problems.filter(problem => {
-		const key = `${problem.field}\u0000${problem.message}`;
-		if (seen.has(key)) return false;
-		seen.add(key);
-		return true;
-	});
+	return {
+		problems: problems.filter(problem => {
+			const key = `${problem.field}\u0000${problem.message}`;
+			if (seen.has(key)) return false;
+			seen.add(key);
+			return true;
+		}),
+	};
+}
+
+/** Everything that keeps the review from being confirmed. */
+export function reviewProblems(state: WizardState): Problem[] {
+	return checkAnswers(state).problems ?? [];
+}
+
+/** The Pack to save when the review is confirmed; undefined while it has problems. */
+export function confirmedPack(state: WizardState): Pack | undefined {
+	return checkAnswers(state).pack;
 }
 
 /** The host the add-host form describes (empty user and port mean the defaults). */

@@ -22,7 +22,7 @@ import {NfsServerScreen} from './screens/nfs-server-screen.js';
 import {ReviewScreen} from './screens/review-screen.js';
 import {SlavesScreen} from './screens/slaves-screen.js';
 import {StartScreen} from './screens/start-screen.js';
-import {draftPack, reviewProblems} from './selectors.js';
+import {confirmedPack} from './selectors.js';
 import {initState, wizardReducer} from './wizard-reducer.js';
 import type {WizardInit, WizardState} from './types.js';
 
@@ -60,8 +60,8 @@ export function Wizard({init, store, onDone, onQuit, onCancel, onDetails, onReru
 	// Set once the pack is saved: a second Enter read in the same batch must not save or finish twice.
 	const done = useRef(false);
 	const confirm = useCallback(() => {
-		const pack = draftPack(state);
-		if (done.current || state.step !== 'review' || !pack || reviewProblems(state).length > 0) return;
+		const pack = confirmedPack(state);
+		if (done.current || state.step !== 'review' || !pack) return;
 		try {
 			savePackWithHosts(store, pack, state.hosts.filter(host => state.newHosts.includes(host.name)));
 		} catch (error) {
@@ -136,8 +136,8 @@ export function Wizard({init, store, onDone, onQuit, onCancel, onDetails, onReru
 					onDetails={
 						onDetails &&
 						(() => {
-							const pack = draftPack(state);
-							if (pack && reviewProblems(state).length === 0) onDetails(pack, state);
+							const pack = confirmedPack(state);
+							if (pack) onDetails(pack, state);
 						})
 					}
 					onCancel={onCancel}

@@ -2,10 +2,11 @@ import {describe, expect, test} from 'vitest';
 import {resolveHostNames} from '../../../source/cli/commands/rerun-hosts.js';
 import {findSavedPack} from '../../../source/cli/commands/saved-pack.js';
 import type {Host, Pack} from '../../../source/pack/types.js';
+import {trustedPackForTests} from '../../pack/trusted-pack.js';
 
 const host = (name: string, address: string): Host => ({name, address, port: 22, user: 'root'});
 const web3 = host('web3', '127.0.1.3');
-const pack: Pack = {
+const pack: Pack = trustedPackForTests({
 	name: 'pack.example.com',
 	master: host('master', '127.0.1.1'),
 	slaves: [host('web1', '127.0.1.2')],
@@ -14,7 +15,7 @@ const pack: Pack = {
 	subnets: ['127.0.1.0/30'],
 	exportOptions: 'rw,sync,no_subtree_check',
 	mountOptions: 'rw,hard,_netdev,nofail',
-};
+});
 
 describe('resolveHostNames', () => {
 	test('a saved host resolves and is not new', () => {

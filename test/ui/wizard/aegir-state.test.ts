@@ -16,6 +16,7 @@ import {initState, wizardReducer} from '../../../source/ui/wizard/wizard-reducer
 import type {WizardAction, WizardInit, WizardState} from '../../../source/ui/wizard/types.js';
 import {aegirOldPack, aegirSavedPack, aegirServer, aegirWeb5, aegirWeb6} from './aegir-fixtures.js';
 import {HOSTS, host, noFlags, savedPack, web1} from './fixtures.js';
+import {trustedPackForTests} from '../../pack/trusted-pack.js';
 
 const run = (state: WizardState, ...actions: WizardAction[]) => actions.reduce(wizardReducer, state);
 const SERVERS = [aegirWeb5, aegirWeb6, aegirOldPack, aegirSavedPack];
@@ -48,7 +49,7 @@ describe('wizard state with Aegir', () => {
 		const pack = draftPack(state);
 		expect(pack?.master).toEqual({name: 'web5.example.com', address: 'web5.example.com', port: 22, user: 'root'});
 		const saved: string[] = [];
-		savePackWithHosts({saveHost: h => saved.push(h.name), savePack: () => saved.push('pack')}, pack!, state.hosts.filter(h => state.newHosts.includes(h.name)));
+		savePackWithHosts({saveHost: h => saved.push(h.name), savePack: () => saved.push('pack')}, trustedPackForTests(pack!), state.hosts.filter(h => state.newHosts.includes(h.name)));
 		// The other Aegir server was not used: it is not saved.
 		expect(saved).toEqual(['web5.example.com', 'pack']);
 	});
@@ -143,7 +144,7 @@ describe('rows that carry a mark', () => {
 	});
 
 	test('menu rows of a registered pack end with the mark, within the width', () => {
-		const long = {...savedPack, name: 'a-rather-long-pack-name.example.com'};
+		const long = trustedPackForTests({...savedPack, name: 'a-rather-long-pack-name.example.com'});
 		const items = menuItems([savedPack, long], 76, [savedPack.name, long.name]);
 		expect(items[1]).toMatchObject({label: 'pack.example.com        Add a slave            ', note: '  already registered in Aegir'});
 		for (const item of items) expect(item.label.length + (item.note?.length ?? 0)).toBeLessThanOrEqual(76);

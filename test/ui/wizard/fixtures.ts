@@ -1,5 +1,6 @@
 // Hosts and packs the wizard tests share (documentation addresses, data only).
 import type {Host, Pack} from '../../../source/pack/types.js';
+import {trustedPackForTests} from '../../pack/trusted-pack.js';
 import type {WizardFlags} from '../../../source/ui/wizard/preset.js';
 
 export const host = (name: string, address: string, extra: Partial<Host> = {}): Host => ({
@@ -18,7 +19,7 @@ export const far = host('far', '198.51.100.7');
 
 export const HOSTS: Host[] = [web1, web2, web3, storage];
 
-export const savedPack: Pack = {
+export const savedPack: Pack = trustedPackForTests({
 	name: 'pack.example.com',
 	master: web1,
 	slaves: [web2],
@@ -28,6 +29,6 @@ export const savedPack: Pack = {
 	exportOptions: 'rw,sync,no_subtree_check',
 	mountOptions: 'rw,hard,_netdev,nofail',
 	record: {aegirUid: 1000, aegirGid: 1000},
-};
+});
 
 export const noFlags: WizardFlags = {slave: [], subnet: [], host: [], yes: false};

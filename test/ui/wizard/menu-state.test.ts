@@ -1,5 +1,6 @@
 import {describe, expect, test} from 'vitest';
 import type {Pack} from '../../../source/pack/types.js';
+import {trustedPackForTests} from '../../pack/trusted-pack.js';
 import {menuAction, menuItems} from '../../../source/ui/wizard/menu.js';
 import {presetFromFlags} from '../../../source/ui/wizard/preset.js';
 import {addCandidates, healthRequest, outsideSubnets, rerunRequest, rerunReviewOf} from '../../../source/ui/wizard/rerun-selectors.js';
@@ -15,7 +16,7 @@ const NAME = savedPack.name;
 
 describe('start menu entries', () => {
 	test('"Create a new pack" first, then five entries per saved pack, each naming its pack', () => {
-		const other: Pack = {...savedPack, name: 'other.example.com'};
+		const other: Pack = trustedPackForTests({...savedPack, name: 'other.example.com'});
 		const items = menuItems([savedPack, other], 76);
 		expect(items[0]).toEqual({label: 'Create a new pack', value: {kind: 'new'}});
 		expect(items).toHaveLength(11);

@@ -1,6 +1,7 @@
 import {describe, expect, test} from 'vitest';
 import {addSlaveReview, removeSlaveReview, rerunReviewText} from '../../../source/ui/wizard/rerun-review.js';
 import {far, host, savedPack, storage, web1, web2, web3} from './fixtures.js';
+import {trustedPackForTests} from '../../pack/trusted-pack.js';
 
 const DROP_IN = '/etc/exports.d/aegir-pack-pack.example.com.exports';
 
@@ -62,7 +63,7 @@ describe('remove-slave review', () => {
 	});
 
 	test('a slave the export was widened for alone: the narrowing is named and diffed', () => {
-		const widened = {...savedPack, slaves: [web2, far], subnets: ['192.0.2.0/24', '198.51.100.7/32']};
+		const widened = trustedPackForTests({...savedPack, slaves: [web2, far], subnets: ['192.0.2.0/24', '198.51.100.7/32']});
 		const review = removeSlaveReview(widened, 'far');
 		expect(review.narrowed).toEqual(['198.51.100.7/32']);
 		expect(review.diff).toContain('\n-/var/aegir/platforms 198.51.100.7/32(rw,sync,no_subtree_check)\n');
@@ -72,7 +73,7 @@ describe('remove-slave review', () => {
 	test('the master, the NFS server and strangers cannot be removed: problems, never a throw', () => {
 		expect(removeSlaveReview(savedPack, 'web1').problems[0]).toContain('web1 is the master of pack pack.example.com');
 		expect(removeSlaveReview(savedPack, 'web3').problems).toEqual(['web3 is not a slave of pack pack.example.com']);
-		const serverSlave = {...savedPack, slaves: [web2, storage], nfsServer: storage};
+		const serverSlave = trustedPackForTests({...savedPack, slaves: [web2, storage], nfsServer: storage});
 		expect(removeSlaveReview(serverSlave, 'storage').problems[0]).toContain('storage is the NFS server of pack pack.example.com');
 	});
 });

@@ -2,6 +2,7 @@ import {describe, expect, test} from 'vitest';
 import {exportsFile, exportsLines, fstabLine, reviewRows, reviewWarnings} from '../../../source/ui/wizard/review-model.js';
 import {reviewText} from '../../../source/ui/wizard/review-text.js';
 import {host, savedPack, storage, web1, web2, web3} from './fixtures.js';
+import {trustedPackForTests} from '../../pack/trusted-pack.js';
 
 describe('what the review shows', () => {
 	test('one exports line per subnet and the fstab line pointing at the NFS server', () => {
@@ -41,7 +42,7 @@ describe('what the review shows', () => {
 	});
 
 	test('the plain review holds the table, both files and the warnings', () => {
-		const text = reviewText({...savedPack, slaves: [web2], master: web1});
+		const text = reviewText(trustedPackForTests({...savedPack, slaves: [web2], master: web1}));
 		expect(text.split('\n').slice(0, 5)).toEqual([
 			'Pack pack.example.com (Aegir context server_packexamplecom)',
 			'',

@@ -5,6 +5,7 @@ import {KEY, overflow, press, type, waitForFrame} from '../helpers/keys.js';
 import {aegirOldPack, aegirPack, aegirSavedPack, aegirWeb5, aegirWeb6} from './aegir-fixtures.js';
 import {HOSTS, savedPack} from './fixtures.js';
 import {renderWizard} from './render.js';
+import {trustedPackForTests} from '../../pack/trusted-pack.js';
 
 const aegir = (problems: string[] = []) => ({servers: [aegirWeb5, aegirWeb6, aegirOldPack, aegirSavedPack], problems});
 const SKIPPED = ['/var/aegir/.drush/server_x.alias.drushrc.php: is not valid UTF-8 text', '/var/aegir/.drush/server_y.alias.drushrc.php: truncated'];
@@ -62,7 +63,7 @@ describe("the wizard with Aegir's servers at 80x24", () => {
 	});
 
 	test('the start screen marks the saved pack Aegir has, lists the one it has not, and warns once about skipped files', async () => {
-		const packs: Pack[] = [savedPack, {...savedPack, name: 'pack2.example.com'}, {...savedPack, name: 'pack3.example.com'}];
+		const packs: Pack[] = [savedPack, trustedPackForTests({...savedPack, name: 'pack2.example.com'}), trustedPackForTests({...savedPack, name: 'pack3.example.com'})];
 		const {app} = renderWizard({hosts: HOSTS, packs, aegir: aegir(SKIPPED)});
 		const frame = await waitForFrame(app, shown => shown.includes('aegir-pack: Start'));
 		expect(overflow(frame, 80, 23)).toEqual([]);
@@ -115,7 +116,7 @@ describe("the wizard with Aegir's servers at 80x24", () => {
 	});
 
 	test('five saved packs and six Aegir packs not saved here: the start screen still fits 80x24', async () => {
-		const packs: Pack[] = Array.from({length: 5}, (_, i) => ({...savedPack, name: `pack${i + 1}.example.com`}));
+		const packs: Pack[] = Array.from({length: 5}, (_, i) => trustedPackForTests({...savedPack, name: `pack${i + 1}.example.com`}));
 		const others = Array.from({length: 6}, (_, i) => aegirPack(`other${i + 1}.example.com`, ['server_web1'], ['server_web2', 'server_web3']));
 		const {app} = renderWizard({hosts: HOSTS, packs, aegir: {servers: others, problems: SKIPPED}});
 		const frame = await waitForFrame(app, shown => shown.includes('aegir-pack: Start'));

@@ -1,12 +1,13 @@
 import {describe, expect, test} from 'vitest';
 import {PackStore} from '../../../source/pack/store.js';
 import type {Pack} from '../../../source/pack/types.js';
+import {trustedPackForTests} from '../../pack/trusted-pack.js';
 import {KEY, overflow, press, type, waitForFrame} from '../helpers/keys.js';
 import {far, HOSTS, savedPack} from './fixtures.js';
 import {renderWizard} from './render.js';
 
 const packs = (count: number): Pack[] =>
-	Array.from({length: count}, (_, i) => ({...savedPack, name: i === 0 ? savedPack.name : `pack${i + 1}.example.com`}));
+	Array.from({length: count}, (_, i) => trustedPackForTests({...savedPack, name: i === 0 ? savedPack.name : `pack${i + 1}.example.com`}));
 
 describe('the start menu', () => {
 	test('3 saved packs at 80x24: "Create a new pack" first, then every pack entry, all within 23 rows', async () => {

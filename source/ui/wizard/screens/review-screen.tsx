@@ -3,7 +3,7 @@
 import {Box, Text, useInput} from 'ink';
 import {PickList} from '../../components/pick-list.js';
 import {useState} from 'react';
-import type {Pack} from '../../../pack/types.js';
+import type {PackFields} from '../../../pack/types.js';
 import {ChoiceRow} from '../../components/choice-row.js';
 import {Messages} from '../../components/messages.js';
 import {Screen} from '../../components/screen.js';
@@ -105,7 +105,7 @@ export function ReviewScreen({
 type Line = {text: string; dim: boolean};
 
 /** The exports and fstab lines, each under a dim label naming the file and the hosts. */
-function fileLines(pack: Pack, width: number): Line[] {
+function fileLines(pack: PackFields, width: number): Line[] {
 	const clients = clientNames(pack);
 	const exportsLabel = fit(`${exportsFile(pack)} on ${pack.nfsServer.name}:`, width);
 	const lines: Line[] = [{text: exportsLabel, dim: true}];
@@ -120,7 +120,7 @@ function fileLines(pack: Pack, width: number): Line[] {
 	return lines;
 }
 
-type HostTableProps = {pack: Pack; width: number; rows: number; scrollable: boolean};
+type HostTableProps = {pack: PackFields; width: number; rows: number; scrollable: boolean};
 
 /** Role, host, address and what will be done; scrolls with Up/Down when it does not fit. */
 function HostTable({pack, width, rows: available, scrollable}: HostTableProps) {
