@@ -27,8 +27,13 @@ describe('the local transport (this machine as the Aegir server)', () => {
 
 	test('an abort stops the running command', async () => {
 		const controller = new AbortController();
-		const running = new LocalTransport().exec('sleep 5', {signal: controller.signal});
-		setTimeout(() => controller.abort(), 50);
+		// Abort once the command has started: it says so first.
+		const running = new LocalTransport().exec('echo started; sleep 5', {
+			signal: controller.signal,
+			onOutput: chunk => {
+				if (chunk.includes('started')) controller.abort();
+			},
+		});
 		const result = await running;
 		expect(result.code).toBe(-1);
 		expect(result.stderr).toContain('stopped');

@@ -6,6 +6,9 @@
 // useradd/groupadd/usermod/apt-get edit those files (apt-get also "installs"
 // rsync, apache2ctl or nginx as stand-ins). visudo rejects while the file
 // `visudo-rejects` exists. Nothing outside the tree is ever changed.
+// Run by a user other than root, the member's etc/ reads as root's, as on a
+// real host: stat reports its files as owned by root (0:0), and chown to
+// root:root there is a no-op. Run as root, the real stat and chown are used.
 
 import {chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
@@ -100,6 +103,27 @@ exit 0
 `,
 };
 
+/** For a run without root: the member's etc/ (ROOT_OWNED) reads as root's, which only root could arrange for real. */
+const ROOT_OWNED_STAND_INS: Record<string, string> = {
+	stat: `
+for a in "$@"; do last=$a; done
+case $last in "$ROOT_OWNED"/*) ;; *) exec "$REAL_STAT" "$@" ;; esac
+n=$# format=
+for a in "$@"; do
+	if [ -n "$format" ]; then a=$(printf '%s' "$a" | sed 's/%u/0/g; s/%g/0/g; s/%U/root/g; s/%G/root/g'); format=; fi
+	[ "$a" = -c ] && format=1
+	set -- "$@" "$a"
+done
+shift $n
+exec "$REAL_STAT" "$@"
+`,
+	chown: `
+for a in "$@"; do last=$a; done
+case $last in "$ROOT_OWNED"/*) case " $* " in *" root:root "*) exit 0 ;; esac ;; esac
+exec "$REAL_CHOWN" "$@"
+`,
+};
+
 export type SimulatedMember = {
 	tree: Tree;
 	/** The member's transport (runs commands here with the simulated PATH). */
@@ -130,8 +154,9 @@ export function simulatedMember(hostName = 'web1'): SimulatedMember {
 	const bin = path.join(tree.root, 'bin');
 	mkdirSync(sim);
 	mkdirSync(bin);
-	for (const tool of REAL_TOOLS) symlinkSync(which(tool), path.join(bin, tool));
-	for (const [name, body] of Object.entries(STAND_INS)) {
+	const standIns = process.getuid?.() === 0 ? STAND_INS : {...STAND_INS, ...ROOT_OWNED_STAND_INS};
+	for (const tool of REAL_TOOLS.filter(tool => !(tool in standIns))) symlinkSync(which(tool), path.join(bin, tool));
+	for (const [name, body] of Object.entries(standIns)) {
 		writeFileSync(path.join(bin, name), `#!/bin/sh\n# test stand-in, not the real ${name}\n${body}`);
 		chmodSync(path.join(bin, name), 0o755);
 	}
@@ -149,7 +174,8 @@ export function simulatedMember(hostName = 'web1'): SimulatedMember {
 
 	// The Aegir server's aegir user has its key pair; its known_hosts does not exist yet.
 	arrangeServer(tree);
-	const env = {PATH: bin, SIM: sim, BIN: bin, REAL_ID: which('id')};
+	const rootOwned = path.dirname(path.dirname(paths.sudoersFile));
+	const env = {PATH: bin, SIM: sim, BIN: bin, REAL_ID: which('id'), REAL_STAT: which('stat'), REAL_CHOWN: which('chown'), ROOT_OWNED: rootOwned};
 	const install = (name: string, packageName: string) => {
 		writeFileSync(path.join(bin, name), '#!/bin/sh\nexit 0\n', {mode: 0o755});
 		writeFileSync(path.join(sim, 'packages'), `${readFileSync(path.join(sim, 'packages'), 'utf8')}${packageName}\n`);

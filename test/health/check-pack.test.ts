@@ -54,8 +54,7 @@ describe('checkPackHealth', () => {
 		);
 		const checking = checkPackHealth(pack, {connect});
 		// web1 and web2 reach their commands while master's first one is still held.
-		for (let waited = 0; new Set(started).size < 3 && waited < 5000; waited += 5) await new Promise(resolve => setTimeout(resolve, 5));
-		expect(new Set(started)).toEqual(new Set(['master', 'web1', 'web2']));
+		await expect.poll(() => new Set(started), {timeout: 5000}).toEqual(new Set(['master', 'web1', 'web2']));
 		release();
 		expect((await checking).healthy).toBe(true);
 	});
@@ -90,8 +89,7 @@ describe('checkPackHealth', () => {
 		const report = await checkPackHealth(pack, {connect, hostTimeoutMs: 100});
 		expect(report.rows.find(row => row.host === 'web1')).toMatchObject({reachable: false});
 		lateOpen(late);
-		await new Promise(resolve => setTimeout(resolve, 10));
-		expect(late.closed).toBe(true);
+		await expect.poll(() => late.closed).toBe(true);
 		expect(late.execs).toEqual([]);
 	});
 
@@ -128,9 +126,12 @@ describe('checkPackHealth', () => {
 
 	it('stops promptly when the caller aborts, with every unfinished host marked as stopped', async () => {
 		const stop = new AbortController();
-		const {connect} = connectAll(host => new FakeTransport(host.name, () => forever()));
+		const {opened, connect} = connectAll(host => new FakeTransport(host.name, () => forever()));
 		const checking = checkPackHealth(pack, {connect, signal: stop.signal, hostTimeoutMs: 60_000});
-		setTimeout(() => stop.abort(), 20);
+		// Abort once every host is in the middle of its first command.
+		const running = () => Object.values(opened).filter(transport => (transport as FakeTransport).running > 0).length;
+		await expect.poll(running).toBe(3);
+		stop.abort();
 		const report = await checking;
 		expect(report.rows.every(row => row.problems[0]?.startsWith('check stopped before this host answered'))).toBe(true);
 	});

@@ -1,4 +1,4 @@
-import {execFileSync, spawn} from 'node:child_process';
+import {type ChildProcess, execFileSync, spawn} from 'node:child_process';
 import {createHmac, randomBytes} from 'node:crypto';
 import {access, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
@@ -128,15 +128,19 @@ describe('host key verification', () => {
 	});
 
 	it('does not count the time the user takes to answer against the connect timeout', async () => {
+		const readyTimeoutMs = 1_000;
 		const prompter = answeringPrompter({acceptHostKey: true});
 		const slow = {
 			...prompter,
+			// The user answers once the connect deadline has passed. Not a guess at a long enough time: Node runs
+			// timers of one length in the order they were set, so a deadline still running (set before this
+			// question) would fire, and fail the connection, before this timer does.
 			acceptHostKey: async (question: Parameters<typeof prompter.acceptHostKey>[0]) => {
-				await new Promise(resolve => setTimeout(resolve, 1_500));
+				await new Promise(resolve => setTimeout(resolve, readyTimeoutMs));
 				return prompter.acceptHostKey(question);
 			},
 		};
-		const transport = await connect({prompter: slow, readyTimeoutMs: 1_000});
+		const transport = await connect({prompter: slow, readyTimeoutMs});
 		expect((await transport.exec('true')).code).toBe(0);
 	});
 
@@ -225,14 +229,25 @@ describe('where and how to log in', () => {
 		}
 	})();
 
+	/** An ssh-agent listening on `socket`: it says SSH_AUTH_SOCK=… only once the socket is bound. */
+	async function startAgent(socket: string): Promise<ChildProcess> {
+		const agent = spawn('ssh-agent', ['-D', '-a', socket], {stdio: ['ignore', 'pipe', 'ignore']});
+		let said = '';
+		await new Promise<void>((resolve, reject) => {
+			agent.stdout!.on('data', (chunk: Buffer) => {
+				said += chunk.toString('utf8');
+				if (said.includes('SSH_AUTH_SOCK=')) resolve();
+			});
+			agent.once('error', reject);
+			agent.once('exit', code => reject(new Error(`ssh-agent exited (${code}) before listening on ${socket}`)));
+		});
+		return agent;
+	}
+
 	it.skipIf(!hasAgent)('logs in with the ssh-agent given explicitly', async () => {
 		const socket = join(dir, 'agent.sock');
-		const agent = spawn('ssh-agent', ['-D', '-a', socket], {stdio: 'ignore'});
+		const agent = await startAgent(socket);
 		try {
-			for (let tries = 0; tries < 50; tries++) {
-				if (await access(socket).then(() => true, () => false)) break;
-				await new Promise(resolve => setTimeout(resolve, 50));
-			}
 			execFileSync('ssh-add', [server.clientKeyFile], {env: {...process.env, SSH_AUTH_SOCK: socket}, stdio: 'ignore'});
 			await writeFile(knownHosts, entryFor(server.port, server.hostKeyBlob));
 			const {identityFile: _unused, ...withoutKey} = server.host();
@@ -245,12 +260,8 @@ describe('where and how to log in', () => {
 
 	it.skipIf(!hasAgent)('with the host\'s own key set, offers only that key from a crowded agent (IdentitiesOnly)', async () => {
 		const socket = join(dir, 'agent.sock');
-		const agent = spawn('ssh-agent', ['-D', '-a', socket], {stdio: 'ignore'});
+		const agent = await startAgent(socket);
 		try {
-			for (let tries = 0; tries < 50; tries++) {
-				if (await access(socket).then(() => true, () => false)) break;
-				await new Promise(resolve => setTimeout(resolve, 50));
-			}
 			const env = {...process.env, SSH_AUTH_SOCK: socket};
 			const others = Array.from({length: 3}, (_, index) => join(dir, `other_${index}`));
 			for (const file of others) {

@@ -114,8 +114,11 @@ describe('exec', () => {
 
 	it('resolves -1 and closes the channel when aborted', async () => {
 		const controller = new AbortController();
-		setTimeout(() => controller.abort(), 200);
-		const result = await transport.exec('sleep 30', {signal: controller.signal});
+		const running = transport.exec('sleep 30', {signal: controller.signal});
+		// Abort once the host is running the command.
+		await until(() => server.commands.includes('sleep 30'));
+		controller.abort();
+		const result = await running;
 		expect(result.code).toBe(-1);
 		expect(result.stderr).toContain('aborted');
 		await until(() => server.stats.current === 0);

@@ -64,8 +64,9 @@ function planOf(hosts: Record<string, Step[]>): Plan {
 	};
 }
 
-async function run(plan: Plan, options: Partial<RunPlanOptions> & {transports?: Record<string, FakeTransport>} = {}) {
-	const events: RunEvent[] = [];
+async function run(plan: Plan, options: Partial<RunPlanOptions> & {transports?: Record<string, FakeTransport>; events?: RunEvent[]} = {}) {
+	// Pass `events` to watch them while the run is going.
+	const events: RunEvent[] = options.events ?? [];
 	const transports = options.transports ?? {};
 	const outcome = await runPlan(plan, {
 		connect: async (host: Host) => (transports[host.name] ??= new FakeTransport(host.name)),
@@ -101,15 +102,20 @@ describe('runner: order, parallelism, dependencies', () => {
 	it('runs hosts in parallel', async () => {
 		let concurrent = 0;
 		let most = 0;
+		// Every command is held until the test lets them all go: run one after the other, only one would ever start.
+		const held = gate();
 		const slow = async () => {
 			concurrent++;
 			most = Math.max(most, concurrent);
-			await new Promise(resolve => setTimeout(resolve, 20));
+			await held.promise;
 			concurrent--;
 			return {};
 		};
 		const transports = Object.fromEntries(['a', 'b', 'c'].map(name => [name, new FakeTransport(name, async command => (command === 'facts' ? {} : slow()))]));
-		await run(planOf({a: [doStep('a', 's')], b: [doStep('b', 's')], c: [doStep('c', 's')]}), {transports});
+		const running = run(planOf({a: [doStep('a', 's')], b: [doStep('b', 's')], c: [doStep('c', 's')]}), {transports});
+		await expect.poll(() => concurrent).toBe(3);
+		held.open();
+		await running;
 		expect(most).toBe(3);
 	});
 
@@ -125,8 +131,13 @@ describe('runner: order, parallelism, dependencies', () => {
 			server: [doStep('server', 'export', ['export'])],
 			client: [doStep('client', 'install'), doStep('client', 'mount', ['mount'], {dependsOn: [{host: 'server', id: 'export'}]})],
 		});
-		const running = run(plan, {transports});
-		await new Promise(resolve => setTimeout(resolve, 30));
+		const seen: RunEvent[] = [];
+		const running = run(plan, {transports, events: seen});
+		// The client has had its chance to start mount too early: its install is done and the server is inside export.
+		await expect.poll(() => seen.some(event => event.type === 'step-finished' && event.host === 'client' && event.stepId === 'install')).toBe(true);
+		await expect.poll(() => transports.server.running).toBe(1);
+		// What the client does next needs no I/O: one turn of the event loop runs it all.
+		await new Promise(resolve => setImmediate(resolve));
 		serverDone.open();
 		const {events} = await running;
 		const order = events.flatMap(event =>
@@ -327,8 +338,10 @@ describe('runner: interrupt', () => {
 			server: [doStep('server', 'export', ['export'])],
 			client: [doStep('client', 'mount', ['mount'], {dependsOn: [{host: 'server', id: 'export'}]})],
 		});
-		const running = run(plan, {transports, signal: controller.signal});
-		await new Promise(resolve => setTimeout(resolve, 20));
+		const seen: RunEvent[] = [];
+		const running = run(plan, {transports, signal: controller.signal, events: seen});
+		// The client's step is settled (woken by the interrupt) while the server is still held in export.
+		await expect.poll(() => seen.some(event => event.type === 'step-finished' && event.host === 'client')).toBe(true);
 		release.open();
 		const {finished, outcome} = await running;
 		expect(finished('client')).toEqual(['mount:skipped']);

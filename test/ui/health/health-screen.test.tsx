@@ -1,5 +1,5 @@
 import {render} from 'ink-testing-library';
-import {afterEach, describe, expect, it} from 'vitest';
+import {afterEach, describe, expect, it, vi} from 'vitest';
 import {evaluateHealth} from '../../../source/health/evaluate.js';
 import type {HealthReport} from '../../../source/health/types.js';
 import {fitProblems, HealthScreen} from '../../../source/ui/health/health-screen.js';
@@ -93,22 +93,31 @@ describe('renderHealth', {timeout: TEST_MS}, () => {
 		['Ctrl-C', KEY.ctrlC],
 	] as const) {
 		it(`watching: ${name} leaves with the last report`, async () => {
-			const terminal = new FakeTerminal();
-			let calls = 0;
-			const view = renderHealth({
-				check: async () => (++calls === 1 ? healthy() : sick(`2026-12-01T18:00:0${Math.min(calls, 9)}.000Z`)),
-				watch: true,
-				intervalMs: 10,
-				...terminal.streams(),
-			});
-			await waitFor(() => calls >= 3 && plain(terminal.text()).includes('2 problems'), 'a few refreshes', WAIT_MS);
-			terminal.type(key);
-			const last = await view.waitUntilExit();
-			expect(last?.healthy).toBe(false);
-			expect(calls).toBeGreaterThanOrEqual(3);
-			const after = calls;
-			await new Promise(resolve => setTimeout(resolve, 50));
-			expect(calls).toBe(after);
+			// Timers moved by hand: after the exit, firing every timer still pending proves that no check follows.
+			vi.useFakeTimers({toFake: ['setTimeout', 'clearTimeout']});
+			try {
+				const terminal = new FakeTerminal();
+				let calls = 0;
+				const view = renderHealth({
+					check: async () => (++calls === 1 ? healthy() : sick(`2026-12-01T18:00:0${Math.min(calls, 9)}.000Z`)),
+					watch: true,
+					intervalMs: 10,
+					...terminal.streams(),
+				});
+				for (let turns = 0; !(calls >= 3 && plain(terminal.text()).includes('2 problems')); turns++) {
+					if (turns > 1000) throw new Error(`no few refreshes after ${turns} intervals: ${calls} checks`);
+					await vi.advanceTimersByTimeAsync(10);
+				}
+				terminal.type(key);
+				const last = await view.waitUntilExit();
+				expect(last?.healthy).toBe(false);
+				expect(calls).toBeGreaterThanOrEqual(3);
+				const after = calls;
+				await vi.runAllTimersAsync();
+				expect(calls).toBe(after);
+			} finally {
+				vi.useRealTimers();
+			}
 		});
 	}
 

@@ -59,11 +59,17 @@ export async function type(app: Rendered, text: string): Promise<string> {
 	return frame;
 }
 
-/** Write a key the screen must ignore: wait a while and return the (unchanged) frame. */
-export async function pressIgnored(app: Rendered, key: string, settleMs = 150): Promise<string> {
+/**
+ * Write a key the screen must ignore, then `next`, a key that does change the frame, and return
+ * the frame `next` produced. Keys are handled in the order written, so the screen has had its
+ * chance to act on the first key by then: whatever it did shows in that frame. No waiting on time.
+ */
+export async function pressIgnored(app: Rendered, key: string, next: string): Promise<string> {
 	app.stdin.write(key);
-	await sleep(settleMs);
-	return plain(app.lastFrame() ?? '');
+	// Let the screen's effects settle (as after any key) before the next one.
+	await tick();
+	await tick();
+	return press(app, next);
 }
 
 /** A frame without colours. */

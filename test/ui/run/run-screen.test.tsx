@@ -1,4 +1,5 @@
 import {render} from 'ink-testing-library';
+import {useEffect} from 'react';
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import {cleanup} from 'ink-testing-library';
 import type {RunEvent} from '../../../source/contracts/events.js';
@@ -17,18 +18,31 @@ function frozenClock(): Clock {
 	return new Clock({intervalMs: 60_000, now: () => T0 + 65_000});
 }
 
+/** Draws nothing; calls `onUnmount` when Ink unmounts the tree, i.e. once the screen beside it has exited. */
+function UnmountSignal({onUnmount}: {onUnmount: () => void}) {
+	useEffect(() => onUnmount, [onUnmount]);
+	return null;
+}
+
 function mount(options: {rows?: number; columns?: number; minIntervalMs?: number; onInterrupt?: () => void} = {}) {
 	const store = new RunStore({minIntervalMs: options.minIntervalMs ?? 0});
+	let unmounted!: () => void;
+	const exited = new Promise<void>(resolve => {
+		unmounted = resolve;
+	});
 	const instance = render(
-		<RunScreen
-			store={store}
-			clock={frozenClock()}
-			home="/home/admin"
-			size={{columns: options.columns ?? 80, rows: options.rows ?? 24}}
-			onInterrupt={options.onInterrupt ?? (() => {})}
-		/>,
+		<>
+			<RunScreen
+				store={store}
+				clock={frozenClock()}
+				home="/home/admin"
+				size={{columns: options.columns ?? 80, rows: options.rows ?? 24}}
+				onInterrupt={options.onInterrupt ?? (() => {})}
+			/>
+			<UnmountSignal onUnmount={unmounted} />
+		</>,
 	);
-	return {store, instance};
+	return {store, instance, exited};
 }
 
 async function feed(store: RunStore, instance: Rendered, events: RunEvent[]): Promise<void> {
@@ -114,12 +128,10 @@ describe('RunScreen', () => {
 	});
 
 	it('ends with the recap, the logs and the exit code meaning, then exits', async () => {
-		const {store, instance} = mount();
+		const {store, instance, exited} = mount();
 		await feed(store, instance, wholeRun(3, ['web3']));
-		// Let the screen exit: the summary must not be printed a second time on the way out.
-		await new Promise(resolve => {
-			setTimeout(resolve, 50);
-		});
+		// Wait for the screen to exit: the summary must not be printed a second time on the way out.
+		await exited;
 		const text = screen(instance);
 		expect(text.split('run finished')).toHaveLength(2);
 		expect(text).toContain('aegir-pack run finished in 21s');

@@ -1,5 +1,5 @@
 import {expect, test} from 'vitest';
-import {KEY, waitForFrame} from '../helpers/keys.js';
+import {KEY, press, waitForFrame} from '../helpers/keys.js';
 import {HOSTS} from './fixtures.js';
 import {renderWizard} from './render.js';
 
@@ -38,7 +38,8 @@ test('"Right Right Enter" in one read on the review picks Cancel, and a double E
 	await waitForFrame(second.app, frame => frame.includes('[Confirm]'));
 	second.app.stdin.write(`${KEY.enter}${KEY.enter}`);
 	await waitForFrame(second.app, () => second.onDone.mock.calls.length > 0);
-	await new Promise(resolve => setTimeout(resolve, 100));
+	// A later key that moves the focus: once its frame is drawn, the second Enter has been handled.
+	expect(await press(second.app, KEY.right)).toContain('[Edit…]');
 	expect(second.onDone).toHaveBeenCalledTimes(1);
 });
 

@@ -115,7 +115,8 @@ describe('startAt: the CLI commands open the wizard at their flow', () => {
 			{flags: {yes: true}},
 		);
 		await waitForFrame(app, () => onRerun.mock.calls.length > 0);
-		await new Promise(resolve => setTimeout(resolve, 50));
+		// A later key that moves the focus: once its frame is drawn, the review has re-rendered after confirming.
+		expect(await press(app, KEY.right)).toContain('[Back]');
 		expect(onRerun.mock.calls).toEqual([[{kind: 'add-slave', pack: savedPack, hosts: [web3], newHosts: []}]]);
 	});
 
