@@ -13,6 +13,7 @@ import {hasPackSource, mountPointStep, mountStep} from '../../source/plan/steps/
 import {exportStep, markerContent} from '../../source/plan/steps/nfs-server.js';
 import {accessStep, aegirStep, diskStep, systemStep} from '../../source/plan/steps/preflight.js';
 import {syncStep} from '../../source/plan/steps/sync.js';
+import {probeLocalSources} from '../../source/run/local-sources-probe.js';
 import {FakeTransport} from '../run/fake-transport.js';
 import {host, makeContext, makeFacts, makePack} from './fixtures.js';
 
@@ -139,20 +140,22 @@ describe('NFS server check', () => {
 });
 
 describe('sync step', () => {
+	// The local source is looked at once, before planning, as a run does.
+	const optionsFor = (source: string) => resolvePlanOptions({localSources: probeLocalSources([source])});
 	const withSource = <T>(body: (dir: string) => Promise<T>) => {
 		const dir = mkdtempSync(join(tmpdir(), 'aegir-pack-sync-'));
 		return body(dir).finally(() => rmSync(dir, {recursive: true, force: true}));
 	};
 
 	it('fails clearly when the local source is missing', async () => {
-		const step = syncStep(web1, {id: 'sync/config', title: 'config', source: '/nonexistent/config', destination: '/var/aegir/config'}, options);
+		const step = syncStep(web1, {id: 'sync/config', title: 'config', source: '/nonexistent/config', destination: '/var/aegir/config'}, optionsFor('/nonexistent/config'));
 		expect(await check(step, {})).toEqual({state: 'fail', message: '/nonexistent/config is not a directory on this machine: nothing to sync from'});
 	});
 
 	it('does not probe a host that has no rsync yet (a dry run on a fresh host)', async () =>
 		withSource(async source => {
 			const transport = new FakeTransport('web1');
-			const step = syncStep(web1, {id: 'sync/config', title: 'config', source, destination: '/var/aegir/config'}, options);
+			const step = syncStep(web1, {id: 'sync/config', title: 'config', source, destination: '/var/aegir/config'}, optionsFor(source));
 			expect(await check(step, {packages: {}}, transport)).toMatchObject({state: 'change', message: expect.stringContaining('rsync is not installed')});
 			expect(transport.pushes).toEqual([]);
 		}));
@@ -165,7 +168,7 @@ describe('sync step', () => {
 				if (!push.dryRun) pending = [];
 				return changed;
 			});
-			const step = syncStep(web1, {id: 'sync/config', title: 'config', source, destination: '/var/aegir/config', exclude: ['/x']}, options);
+			const step = syncStep(web1, {id: 'sync/config', title: 'config', source, destination: '/var/aegir/config', exclude: ['/x']}, optionsFor(source));
 			expect(await check(step, {}, transport)).toMatchObject({state: 'change', message: 'update 2 path(s): deleting old.conf, new.conf'});
 			expect(await step.apply(makeContext(transport, makeFacts({packages: withRsync})))).toEqual({message: '2 path(s) updated: deleting old.conf, new.conf'});
 			expect(await check(step, {}, transport)).toMatchObject({state: 'ok', message: 'already in sync'});
@@ -180,7 +183,7 @@ describe('sync step', () => {
 		withSource(async source => {
 			const transport = new FakeTransport('web1');
 			transport.pushTree = async push => ({command: 'rsync …', code: 12, stdout: '', stderr: 'rsync: connection unexpectedly closed\n', durationMs: 1, changed: []});
-			const step = syncStep(web1, {id: 'sync/config', title: 'config', source, destination: '/d'}, options);
+			const step = syncStep(web1, {id: 'sync/config', title: 'config', source, destination: '/d'}, optionsFor(source));
 			await expect(step.check(makeContext(transport, makeFacts({packages: withRsync})))).rejects.toSatisfy(
 				(error: unknown) => error instanceof StepFailedError && error.code === 12 && error.stderrTail === 'rsync: connection unexpectedly closed',
 			);
