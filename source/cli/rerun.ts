@@ -3,8 +3,8 @@
 // succeeded. Shared by the commands and the wizard's start menu.
 import {runOnHosts, type ApplyContext} from './run-on-hosts.js';
 import type {Host, Pack} from '../pack/types.js';
-import {planAddSlave} from '../plan/add-slave.js';
-import {planRemoveSlave} from '../plan/remove-slave.js';
+import {planAddSlave} from '../plan/add-slave-plan.js';
+import {planRemoveSlave} from '../plan/remove-slave-plan.js';
 import {EXIT} from '../contracts/exit-codes.js';
 
 export type RerunContext = ApplyContext & {out: (text: string) => void};

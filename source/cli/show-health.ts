@@ -3,7 +3,7 @@
 // q), the plain table otherwise, JSON with --json. Exit 0 healthy, 1 not.
 // Status never asks a question: an unknown host key is a red row.
 import process from 'node:process';
-import {checkPackHealth} from '../health/check-pack.js';
+import {checkPackHealth} from '../health/check-pack-health.js';
 import type {HealthReport} from '../health/types.js';
 import type {Host, Pack} from '../pack/types.js';
 import type {Transport} from '../contracts/transport.js';

@@ -8,7 +8,7 @@ import {readSshConfigHosts} from '../pack/ssh-config-hosts.js';
 import {PackStore} from '../pack/store.js';
 import {packHosts, type Host, type Pack} from '../pack/types.js';
 import type {PlanOptions} from '../plan/options.js';
-import {mergeHosts} from '../ui/wizard/known-hosts.js';
+import {mergeHosts} from '../ui/wizard/picker-hosts.js';
 import {plainWizard} from '../ui/wizard/plain-wizard.js';
 import {presetFromFlags, type WizardFlags} from '../ui/wizard/preset.js';
 import {savePackWithHosts, type PackSink} from '../ui/wizard/save.js';

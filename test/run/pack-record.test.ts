@@ -1,6 +1,6 @@
 import {tmpdir} from 'node:os';
 import {describe, expect, it} from 'vitest';
-import {planAddSlave} from '../../source/plan/add-slave.js';
+import {planAddSlave} from '../../source/plan/add-slave-plan.js';
 import type {Facts} from '../../source/plan/facts.js';
 import {planPack} from '../../source/plan/planner.js';
 import type {Plan} from '../../source/plan/step.js';

@@ -2,7 +2,7 @@
 // Everything is checked before anything connects: the pack, the host names,
 // whether the hosts can join, and whether their addresses are inside the
 // export's subnets (widening needs --widen-export, or the wizard's review).
-import {subnetsToWiden} from '../../plan/add-slave.js';
+import {subnetsToWiden} from '../../plan/add-slave-plan.js';
 import {EXIT} from '../../contracts/exit-codes.js';
 import {addSlaveReview, rerunReviewText} from '../../ui/wizard/rerun-review.js';
 import {aegirPickerHosts} from '../../ui/wizard/aegir-hosts.js';

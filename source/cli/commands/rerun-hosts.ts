@@ -3,7 +3,7 @@
 // anything connects; the ones not yet in the store are saved only on success.
 import {parseHostSpec} from '../../pack/validate.js';
 import type {Host} from '../../pack/types.js';
-import {mergeHosts} from '../../ui/wizard/known-hosts.js';
+import {mergeHosts} from '../../ui/wizard/picker-hosts.js';
 
 export type ResolvedHosts = {hosts: Host[]; newHosts: Host[]; problems: string[]};
 

@@ -6,7 +6,7 @@ import {showValue as shown} from '../../pack/text.js';
 import type {Host, Problem} from '../../pack/types.js';
 import type {AegirServer} from '../../aegir/alias-files.js';
 import {aegirPickerHosts} from './aegir-hosts.js';
-import {mergeHosts} from './known-hosts.js';
+import {mergeHosts} from './picker-hosts.js';
 import type {Answers, FlagError, Preset, StepId} from './types.js';
 
 /** The flags that answer wizard questions (file and pass-through flags are not here). */

@@ -3,13 +3,13 @@
 // re-run planners themselves, so the review cannot promise other than the run.
 // Never throws: what cannot run is said in `problems`.
 import type {Host, Pack} from '../../pack/types.js';
-import {addSlaveProblems, planAddSlave} from '../../plan/add-slave.js';
+import {addSlaveProblems, planAddSlave} from '../../plan/add-slave-plan.js';
 import {unifiedDiff} from '../../shell/unified-diff.js';
 import {dropInContent} from '../../plan/exports-file.js';
 import {resolvePlanOptions, type PlanOptions, type ResolvedPlanOptions} from '../../plan/options.js';
 import {packFiles} from '../../plan/pack-files.js';
 import {reviewWordsFor, situationOf} from '../../plan/role-steps.js';
-import {planRemoveSlave} from '../../plan/remove-slave.js';
+import {planRemoveSlave} from '../../plan/remove-slave-plan.js';
 
 export type RerunReview = {title: string; lines: string[]; diff?: string; widened: string[]; narrowed: string[]; problems: string[]};
 

@@ -2,7 +2,7 @@
 // a step without losing anything and tests can drive it without a terminal.
 import {DEFAULT_EXPORT_PATH, packHosts, type Host, type Pack} from '../../pack/types.js';
 import {aegirPickerHosts} from './aegir-hosts.js';
-import {mergeHosts} from './known-hosts.js';
+import {mergeHosts} from './picker-hosts.js';
 import {chooseRemoveSlave, openRerun, startAtState, submitAddSlaves, tickAddSlaves} from './rerun-state.js';
 import {
 	ADD_HOST_FIELDS,

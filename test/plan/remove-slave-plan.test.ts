@@ -7,7 +7,7 @@ import {RerunInputError} from '../../source/plan/reruns/errors.js';
 import {removeFstabEntries} from '../../source/plan/reruns/fstab-removal.js';
 import {narrowExportStep, subnetsOnlyFor} from '../../source/plan/reruns/narrow-export.js';
 import {unmountStep} from '../../source/plan/reruns/unmount.js';
-import {planRemoveSlave} from '../../source/plan/remove-slave.js';
+import {planRemoveSlave} from '../../source/plan/remove-slave-plan.js';
 import {type CheckContext, type CheckResult, type Plan} from '../../source/plan/step.js';
 import {StepFailedError} from '../../source/contracts/command-error.js';
 import {markerContent} from '../../source/plan/steps/nfs-server.js';

@@ -1,6 +1,6 @@
 import {tmpdir} from 'node:os';
 import {describe, expect, it} from 'vitest';
-import {addSlaveProblems, planAddSlave, subnetsToWiden} from '../../source/plan/add-slave.js';
+import {addSlaveProblems, planAddSlave, subnetsToWiden} from '../../source/plan/add-slave-plan.js';
 import type {Facts} from '../../source/plan/facts.js';
 import {dropInContent} from '../../source/plan/exports-file.js';
 import {RerunInputError} from '../../source/plan/reruns/errors.js';

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {checkPackHealth} from '../../source/health/check-pack.js';
+import {checkPackHealth} from '../../source/health/check-pack-health.js';
 import type {Host} from '../../source/pack/types.js';
 import type {ExecOptions, Transport} from '../../source/contracts/transport.js';
 import {HostKeyRejectedError} from '../../source/remote/errors.js';
