@@ -4,12 +4,10 @@
 
 import ipaddr from 'ipaddr.js';
 import type {Problem} from './types.js';
+import {subnetWidth} from './export-policy.js';
 import {showValue} from './text.js';
 
 type Ip = ipaddr.IPv4 | ipaddr.IPv6;
-
-/** Widest network proposeSubnets() offers before falling back to one entry per client. */
-export const WIDEST_PROPOSED_PREFIX = {ipv4: 16, ipv6: 64} as const;
 
 const isIpv4Like = (text: string) => /^[0-9.]+$/.test(text);
 
@@ -136,35 +134,42 @@ function commonPrefixLength(addresses: Ip[]): number {
 	return length;
 }
 
-/**
- * The subnets to offer for these NFS client addresses: per address family,
- * the smallest network holding every client, unless that would be wider than
- * /16 (IPv4) or /64 (IPv6); then one /32 (/128) per client. DNS names are
- * ignored (they are checked at apply time). No IP clients: [].
- */
-export function proposeSubnets(addresses: string[]): string[] {
-	const families = new Map<'ipv4' | 'ipv6', Map<string, Ip>>();
+/** The distinct IP literals among the addresses, parsed, in order of appearance (DNS names and junk left out). */
+function distinctIps(addresses: readonly string[]): Ip[] {
+	const seen = new Map<string, Ip>();
 	for (const address of addresses) {
 		const parsed = parseIpLiteral(address);
-		if (!('address' in parsed)) continue;
-		const kind = parsed.address.kind();
-		const family = families.get(kind) ?? new Map<string, Ip>();
-		family.set(formatIp(parsed.address), parsed.address);
-		families.set(kind, family);
+		if ('address' in parsed) seen.set(formatIp(parsed.address), parsed.address);
 	}
-	const proposal: string[] = [];
-	for (const [kind, family] of families) {
-		const ips = [...family.values()];
-		const bits = kind === 'ipv4' ? 32 : 128;
-		const common = commonPrefixLength(ips);
-		const first = ips[0];
-		if (first && (ips.length === 1 || common >= WIDEST_PROPOSED_PREFIX[kind])) {
-			proposal.push(`${formatIp(networkOf(first, common))}/${common}`);
-		} else {
-			proposal.push(...ips.map(ip => `${formatIp(ip)}/${bits}`));
-		}
-	}
-	return proposal;
+	return [...seen.values()];
+}
+
+/**
+ * The subnets to propose for these NFS client addresses: one /32 (/128) per
+ * client, so the export covers the clients and nothing else. DNS names are
+ * ignored (they are checked at apply time). No IP clients: [].
+ */
+export function proposeSubnets(addresses: readonly string[]): string[] {
+	return distinctIps(addresses).map(ip => `${formatIp(ip)}/${bitsOf(ip)}`);
+}
+
+/**
+ * The smallest network holding every client, offered as an alternative to
+ * proposeSubnets() only when there are at least two clients, all IP literals
+ * of one family, and the network is private (or unique-local) and no wider
+ * than /24 (/64). Never applied without the user picking it.
+ */
+export function sharedPrivateNetwork(addresses: readonly string[]): string | undefined {
+	// A DNS name could be anywhere: no network is offered until every client is an address.
+	if (addresses.some(address => !isIpLiteral(address))) return undefined;
+	const ips = distinctIps(addresses);
+	if (ips.length < 2) return undefined;
+	const first = ips[0];
+	if (!first || ips.some(ip => ip.kind() !== first.kind())) return undefined;
+	const prefix = commonPrefixLength(ips);
+	const cidr = `${formatIp(networkOf(first, prefix))}/${prefix}`;
+	const width = subnetWidth(cidr);
+	return width.private && !width.wide ? cidr : undefined;
 }
 
 /**

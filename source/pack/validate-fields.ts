@@ -1,6 +1,7 @@
 // Field-by-field validation. Each function returns every problem it finds, in
 // words a sysadmin understands; nothing here throws on bad input.
 
+import {forbiddenExportOptionProblems, systemPathProblem} from './export-policy.js';
 import {hostnameProblems} from './hostname.js';
 import {parseIpLiteral} from './subnets.js';
 import {disallowedCharacters, listCharacters, showValue} from './text.js';
@@ -84,14 +85,6 @@ export function validateHost(host: Host, field = 'host'): Problem[] {
 	];
 }
 
-/** Directories the share must never be mounted over on a web head. */
-const SYSTEM_DIRECTORIES = new Set([
-	'/bin', '/boot', '/dev', '/etc', '/home', '/lib', '/lib32', '/lib64', '/opt', '/proc', '/root', '/run', '/sbin',
-	'/srv', '/sys', '/tmp', '/usr', '/usr/local', '/var', '/var/aegir', '/var/lib', '/var/log', '/var/www',
-]);
-/** Trees that are virtual or boot-critical: nothing inside them is a place for the share. */
-const SYSTEM_TREES = ['/proc/', '/sys/', '/dev/', '/run/', '/boot/', '/etc/'];
-
 /**
  * The exported directory, written the same way in /etc/exports, /etc/fstab and
  * on the command line: absolute, normalised, no whitespace (both files split on
@@ -113,9 +106,9 @@ export function validateExportPath(path: string): Problem[] {
 		const clean = `/${segments.filter(segment => segment !== '' && segment !== '.').join('/')}`;
 		problems.push(`is not written plainly (a '.' part, '//' or a trailing '/'); write ${showValue(clean)}`);
 	}
-	if (SYSTEM_DIRECTORIES.has(path) || SYSTEM_TREES.some(tree => path.startsWith(tree))) {
-		problems.push(`${path} is a system directory; mounting the share over it would hide its contents on every web head`);
-	}
+	// Only a plainly written absolute path is placed; the problems above already cover the rest.
+	const system = problems.length === 0 ? systemPathProblem(path) : undefined;
+	if (system) problems.push(system);
 	if (path.length > 1024) problems.push(`is ${path.length} characters long; keep it under 1024`);
 	return problemsFor('exportPath', problems);
 }
@@ -143,6 +136,7 @@ export function validateOptions(options: string, field: 'exportOptions' | 'mount
 	}
 	const names = new Set(items.map(item => item.split('=')[0]));
 	if (names.has('rw') && names.has('ro')) problems.push('has both rw and ro; keep one (web heads need rw)');
+	if (field === 'exportOptions') problems.push(...forbiddenExportOptionProblems(options));
 	return problemsFor(field, problems);
 }
 

@@ -111,7 +111,7 @@ function subnetProblems(pack: PackFields): Problem[] {
 		const example = proposal.length > 0 ? `, e.g. ${proposal.join(', ')}` : '';
 		problems.push({
 			field: 'subnets',
-			message: `is empty, but ${clients.map(client => showValue(client.name)).join(', ')} mount the share; add the network they are on${example}`,
+			message: `is empty, but ${clients.map(client => showValue(client.name)).join(', ')} mount the share; add their addresses (or a network they share)${example}`,
 		});
 		return problems;
 	}

@@ -168,6 +168,16 @@ describe('a broken store file is reported and left byte-for-byte untouched', () 
 		expectRefused(JSON.stringify(data), 'packs[0].slaves: web2 is listed 2 times');
 	});
 
+	test('a pack whose export options give root away (no_root_squash) is refused on load', () => {
+		const data = {schemaVersion: 1, hosts: [], packs: [makePackFields({exportOptions: 'rw,sync,no_root_squash'})]};
+		expectRefused(JSON.stringify(data), 'packs[0].exportOptions: no_root_squash is refused');
+	});
+
+	test('a pack exporting a system directory is refused on load', () => {
+		const data = {schemaVersion: 1, hosts: [], packs: [makePackFields({exportPath: '/usr/local/sbin'})]};
+		expectRefused(JSON.stringify(data), 'packs[0].exportPath: /usr/local/sbin is inside a system directory');
+	});
+
 	test('the same pack twice', () => {
 		const data = {schemaVersion: 1, hosts: [], packs: [makePack(), makePack()]};
 		expectRefused(JSON.stringify(data), 'packs[1]: pack "pack.example.com" is saved twice');

@@ -1,5 +1,5 @@
 import {describe, expect, test} from 'vitest';
-import {addressInSubnets, isIpLiteral, parseSubnet, parseSubnetList, proposeSubnets} from '../../source/pack/subnets.js';
+import {addressInSubnets, isIpLiteral, parseSubnet, parseSubnetList, proposeSubnets, sharedPrivateNetwork} from '../../source/pack/subnets.js';
 
 describe('isIpLiteral', () => {
 	test.each(['192.0.2.7', '0.0.0.0', '2001:db8::1', '::1', '::', '2001:0db8:0000:0000:0000:0000:0000:0001', '::ffff:192.0.2.1'])(
@@ -83,41 +83,32 @@ describe('addressInSubnets', () => {
 });
 
 describe('proposeSubnets', () => {
-	test('clients in the same /24 get the smallest network holding them all', () => {
-		expect(proposeSubnets(['192.0.2.10', '192.0.2.20', '192.0.2.30'])).toEqual(['192.0.2.0/27']);
-		expect(proposeSubnets(['192.0.2.1', '192.0.2.254'])).toEqual(['192.0.2.0/24']);
-	});
-
-	test('clients spread across a /20', () => {
-		expect(proposeSubnets(['10.0.0.5', '10.0.15.5'])).toEqual(['10.0.0.0/20']);
-	});
-
-	test('a /16 is the widest proposed', () => {
-		expect(proposeSubnets(['10.20.0.1', '10.20.255.1'])).toEqual(['10.20.0.0/16']);
-	});
-
-	test('beyond a /16: one /32 per client', () => {
+	test('one /32 per client: the export covers the NFS clients and nothing else', () => {
+		expect(proposeSubnets(['192.0.2.10', '192.0.2.20', '192.0.2.30'])).toEqual(['192.0.2.10/32', '192.0.2.20/32', '192.0.2.30/32']);
+		expect(proposeSubnets(['10.20.0.1', '10.20.255.1'])).toEqual(['10.20.0.1/32', '10.20.255.1/32']);
 		expect(proposeSubnets(['10.0.0.5', '10.1.0.5'])).toEqual(['10.0.0.5/32', '10.1.0.5/32']);
-		expect(proposeSubnets(['192.0.2.5', '198.51.100.5', '203.0.113.5'])).toEqual(['192.0.2.5/32', '198.51.100.5/32', '203.0.113.5/32']);
 	});
 
 	test('one client: its /32', () => {
 		expect(proposeSubnets(['192.0.2.12'])).toEqual(['192.0.2.12/32']);
 	});
 
-	test('IPv6: smallest network up to a /64, else one /128 per client', () => {
-		expect(proposeSubnets(['2001:db8::10', '2001:db8::20'])).toEqual(['2001:db8::/122']);
-		expect(proposeSubnets(['2001:db8::1', '2001:db8::ffff:ffff:ffff:ffff'])).toEqual(['2001:db8::/64']);
-		expect(proposeSubnets(['2001:db8::1', '2001:db8:0:1::1'])).toEqual(['2001:db8::1/128', '2001:db8:0:1::1/128']);
+	test('IPv6: one /128 per client', () => {
+		expect(proposeSubnets(['2001:db8::10', '2001:db8::20'])).toEqual(['2001:db8::10/128', '2001:db8::20/128']);
 		expect(proposeSubnets(['2001:db8::7'])).toEqual(['2001:db8::7/128']);
 	});
 
-	test('both families: one proposal each, in order of appearance', () => {
-		expect(proposeSubnets(['2001:db8::10', '192.0.2.10', '2001:db8::11', '192.0.2.11'])).toEqual(['2001:db8::10/127', '192.0.2.10/31']);
+	test('both families: each client once, in order of appearance', () => {
+		expect(proposeSubnets(['2001:db8::10', '192.0.2.10', '2001:db8::11', '192.0.2.11'])).toEqual([
+			'2001:db8::10/128',
+			'192.0.2.10/32',
+			'2001:db8::11/128',
+			'192.0.2.11/32',
+		]);
 	});
 
 	test('DNS names and junk are ignored; nothing left gives []', () => {
-		expect(proposeSubnets(['web2.example.com', '192.0.2.12', '10.1', '192.0.2.13'])).toEqual(['192.0.2.12/31']);
+		expect(proposeSubnets(['web2.example.com', '192.0.2.12', '10.1', '192.0.2.13'])).toEqual(['192.0.2.12/32', '192.0.2.13/32']);
 		expect(proposeSubnets(['web2.example.com'])).toEqual([]);
 		expect(proposeSubnets([])).toEqual([]);
 	});
@@ -132,6 +123,24 @@ describe('proposeSubnets', () => {
 		const proposal = proposeSubnets(clients);
 		for (const cidr of proposal) expect(parseSubnet(cidr)).toEqual({cidr});
 		for (const client of clients) expect(addressInSubnets(client, proposal)).toBe(true);
+	});
+});
+
+describe('sharedPrivateNetwork: offered, never applied', () => {
+	test('the smallest private network holding every client', () => {
+		expect(sharedPrivateNetwork(['10.0.5.11', '10.0.5.12'])).toBe('10.0.5.8/29');
+		expect(sharedPrivateNetwork(['192.168.1.1', '192.168.1.254'])).toBe('192.168.1.0/24');
+		expect(sharedPrivateNetwork(['127.0.1.2', '127.0.1.3'])).toBe('127.0.1.2/31');
+		expect(sharedPrivateNetwork(['fd00::1', 'fd00::2'])).toBe('fd00::/126');
+	});
+
+	test('none when public, wider than /24 (/64), mixed families, fewer than two clients or a DNS name', () => {
+		expect(sharedPrivateNetwork(['203.0.113.1', '203.0.113.200'])).toBeUndefined();
+		expect(sharedPrivateNetwork(['10.20.0.1', '10.20.255.1'])).toBeUndefined();
+		expect(sharedPrivateNetwork(['10.0.0.1', 'fd00::1'])).toBeUndefined();
+		expect(sharedPrivateNetwork(['10.0.0.1'])).toBeUndefined();
+		expect(sharedPrivateNetwork(['10.0.0.1', 'web2.example.com'])).toBeUndefined();
+		expect(sharedPrivateNetwork(['fd00::1', 'fd00:0:0:1::1'])).toBeUndefined();
 	});
 });
 

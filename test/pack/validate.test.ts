@@ -123,7 +123,7 @@ const badInputs: BadCase[] = [
 		input: 'no subnets while slaves mount the share',
 		check: () => validatePack(makePackFields({subnets: []})),
 		field: 'subnets',
-		fragment: 'is empty, but web2, web3 mount the share; add the network they are on, e.g. 192.0.2.12/31',
+		fragment: 'is empty, but web2, web3 mount the share; add their addresses (or a network they share), e.g. 192.0.2.12/32, 192.0.2.13/32',
 	},
 	{input: 'subnet not normalised in a pack', check: () => validatePack(makePackFields({subnets: ['192.0.2.0/24', '198.51.100.7']})), field: 'subnets', fragment: 'write 198.51.100.7 as 198.51.100.7/32'},
 	{input: 'negative uid in the record', check: () => validatePack(makePackFields({record: {aegirUid: -1}})), field: 'record.aegirUid', fragment: 'whole number'},
@@ -278,5 +278,52 @@ describe('formatProblems', () => {
 		const long = 'x'.repeat(300);
 		const problems = validatePack(makePackFields({slaves: [{...web2, name: long, address: '198.51.100.9'}]}));
 		for (const {message} of problems) expect(message.length).toBeLessThan(200);
+	});
+});
+
+describe('export policy: options that hand the share to others are refused', () => {
+	test.each([
+		['rw,sync,no_root_squash', 'no_root_squash', 'any root in the subnets would be root on the share'],
+		['rw,sync,insecure', 'insecure', 'unprivileged ports'],
+		['rw,sync,all_squash', 'all_squash', 'every user'],
+		['rw,sync,anonuid=0', 'anonuid=0', 'root'],
+		['rw,sync,anongid=00', 'anongid=00', 'root'],
+		['rw,sync,crossmnt', 'crossmnt', 'mounted below'],
+		['rw,sync,nohide', 'nohide', 'mounted below'],
+	])('%s', (options, option, reason) => {
+		const problems = validateOptions(options, 'exportOptions');
+		expect(problems).toContainEqual({field: 'exportOptions', message: expect.stringContaining(`${option} is refused: `)});
+		expect(formatProblems(problems)).toContain(reason);
+	});
+
+	test('anonuid other than 0 and root_squash stay allowed', () => {
+		expect(validateOptions('rw,sync,root_squash,anonuid=65534,anongid=65534', 'exportOptions')).toEqual([]);
+	});
+
+	test('a pack carrying one is not a pack', () => {
+		expect(validatePack(makePackFields({exportOptions: 'rw,sync,no_subtree_check,no_root_squash'}))).toContainEqual({
+			field: 'exportOptions',
+			message: expect.stringContaining('no_root_squash is refused'),
+		});
+	});
+});
+
+describe('export policy: no share inside a system tree', () => {
+	test.each([
+		'/home/aegir', '/root/x', '/usr/local/sbin', '/usr/share/x', '/lib64/x', '/lib/x', '/bin/x', '/sbin/x', '/tmp/x', '/boot/x',
+		'/var/lib/x', '/var/log/x', '/var/spool/cron', '/var/tmp/x', '/var/aegirx', '/var/www', '/var/aegir', '/srv', '/opt', '/run/x', '/proc/1',
+	])('%s is refused', path => {
+		const problems = validateExportPath(path);
+		expect(problems, formatProblems(problems)).toContainEqual({field: 'exportPath', message: expect.stringContaining(path)});
+	});
+
+	test('the message says why: the NFS server would decide what runs there', () => {
+		expect(formatProblems(validateExportPath('/usr/local/sbin'))).toBe(
+			'exportPath: /usr/local/sbin is inside a system directory; mounting the share over it on every web head would let the NFS server decide what runs there: share a directory like /var/aegir/platforms',
+		);
+	});
+
+	test.each(['/var/aegir/platforms', '/var/www/x', '/srv/aegir/platforms', '/opt/aegir/x', '/mnt/x', '/data/nfs/platforms'])('%s is allowed', path => {
+		expect(validateExportPath(path)).toEqual([]);
 	});
 });
