@@ -60,6 +60,9 @@ export const HELP = `
 	                           define a host (repeatable; user root, port 22
 	                           by default; IPv6 as name=[2001:db8::1]:22)
 	  --yes                    accept the review (needed without a terminal)
+	  --allow-wide-export      export to a --subnet wider than /24 (IPv6 /64)
+	                           or outside private networks (without a
+	                           terminal; in one, the wizard asks)
 
 	Files
 	  --store-dir <dir>        where packs and hosts are saved ($AEGIR_PACK_HOME)
@@ -125,6 +128,7 @@ export function parseCliFlags(argv: readonly string[] = process.argv.slice(2)): 
 			subnet: {type: 'string', isMultiple: true},
 			host: {type: 'string', isMultiple: true},
 			yes: {type: 'boolean', default: false},
+			allowWideExport: {type: 'boolean', default: false},
 			storeDir: {type: 'string'},
 			sshConfig: {type: 'string'},
 			knownHosts: {type: 'string'},
@@ -153,6 +157,7 @@ export function parseCliFlags(argv: readonly string[] = process.argv.slice(2)): 
 		subnet: flags.subnet ?? [],
 		host: flags.host ?? [],
 		yes: flags.yes,
+		allowWideExport: flags.allowWideExport,
 		storeDir: flags.storeDir,
 		sshConfig: flags.sshConfig,
 		knownHosts: flags.knownHosts,

@@ -16,7 +16,7 @@ test('a server Aegir knows is a host: --master names it, its remote_host is the 
 	space = workspace();
 	const result = await runCli(
 		['--store-dir', space.storeDir, '--ssh-config', space.sshConfig, '--aegir-home', AEGIR_HOME,
-			'--name', 'pack2.example.com', '--master', 'web1.example.com', '--subnet', '192.0.2.0/24', '--yes', '--save-only'],
+			'--name', 'pack2.example.com', '--master', 'web1.example.com', '--subnet', '192.0.2.0/24', '--allow-wide-export', '--yes', '--save-only'],
 		cliEnv(),
 	);
 	expect(result.code).toBe(0);

@@ -24,6 +24,8 @@ const allFlags = [
 	'--nfs-server', 'master',
 	'--export-path', '/var/aegir/platforms',
 	'--subnet', '192.0.2.0/24',
+	// 192.0.2.0/24 is a public (documentation) network: without a terminal, exporting to it needs the flag.
+	'--allow-wide-export',
 ];
 
 describe('the built CLI without a terminal', () => {
@@ -39,6 +41,38 @@ describe('the built CLI without a terminal', () => {
 		const result = await runCli([...base(), ...allFlags, '--subnet', '10.1', '--yes', '--save-only']);
 		expect(result.code).toBe(2);
 		expect(result.stderr).toMatch(/^--subnet 10\.1: /m);
+	});
+
+	test('a subnet wider than /24 without --allow-wide-export exits 2 naming it and how many may mount; nothing saved', async () => {
+		const args = [...base(), '--name', 'pack.example.com', '--host', 'web1=10.0.5.10', '--host', 'web2=10.0.5.11', '--master', 'web1', '--slave', 'web2'];
+		const result = await runCli([...args, '--subnet', '10.0.0.0/16', '--yes', '--save-only']);
+		expect(result.code).toBe(2);
+		expect(result.stderr).toMatch(/^--subnet 10\.0\.0\.0\/16: 65,536 addresses may mount \/var\/aegir\/platforms \(wider than \/24\).*--allow-wide-export$/m);
+		expect(existsSync(join(space.storeDir, 'config.json'))).toBe(false);
+		const allowed = await runCli([...args, '--subnet', '10.0.0.0/16', '--allow-wide-export', '--yes', '--save-only']);
+		expect(allowed.code).toBe(0);
+		expect(allowed.stdout).toContain('Warning: wide export accepted: 10.0.0.0/16 (65,536 addresses)');
+	});
+
+	test('an export path inside a system tree exits 2 naming the flag; nothing saved', async () => {
+		const flags = allFlags.map(flag => (flag === '/var/aegir/platforms' ? '/usr/local/sbin' : flag));
+		const result = await runCli([...base(), ...flags, '--yes', '--save-only']);
+		expect(result.code).toBe(2);
+		expect(result.stderr).toMatch(/^--export-path \/usr\/local\/sbin: \/usr\/local\/sbin is inside a system directory/m);
+		expect(existsSync(join(space.storeDir, 'config.json'))).toBe(false);
+	});
+
+	test('a store holding no_root_squash is refused on load (exit 1) and left as it is', async () => {
+		const args = base();
+		const first = await runCli([...args, ...allFlags, '--yes', '--save-only']);
+		expect(first.code).toBe(0);
+		const file = join(space.storeDir, 'config.json');
+		const edited = readFileSync(file, 'utf8').replace('"rw,sync,no_subtree_check"', '"rw,sync,no_root_squash"');
+		writeFileSync(file, edited);
+		const result = await runCli([...args, 'status', 'pack.example.com']);
+		expect(result.code).toBe(1);
+		expect(result.stderr).toContain('packs[0].exportOptions: no_root_squash is refused: any root in the subnets would be root on the share');
+		expect(readFileSync(file, 'utf8')).toBe(edited);
 	});
 
 	test('every flag and --yes prints the review plain, saves the pack and exits 0', async () => {

@@ -7,7 +7,7 @@ import type {StepContext} from '../../source/plan/step.js';
 import type {Transport} from '../../source/contracts/transport.js';
 import type {Prompter} from '../../source/contracts/prompter.js';
 import {DEFAULT_EXPORT_OPTIONS, DEFAULT_MOUNT_OPTIONS, type Host, type Pack, type PackFields} from '../../source/pack/types.js';
-import {trustedPackForTests} from '../pack/trusted-pack.js';
+import {forgedPackForTests, trustedPackForTests} from '../pack/trusted-pack.js';
 
 export const host = (name: string, address: string): Host => ({name, address, port: 22, user: 'root'});
 
@@ -25,6 +25,14 @@ export function makePack(overrides: Partial<PackFields> = {}): Pack {
 		mountOptions: DEFAULT_MOUNT_OPTIONS,
 		...overrides,
 	});
+}
+
+/**
+ * A valid pack whose share is a test sandbox: the export policy refuses /tmp on
+ * a real host, so only the export path skips the check (everything else passes it).
+ */
+export function makeSandboxPack(exportPath: string, overrides: Partial<PackFields> = {}): Pack {
+	return forgedPackForTests({...makePack(overrides), exportPath});
 }
 
 /** A healthy Debian 12 host with aegir 1500:1500 and nothing of the pack done yet. */

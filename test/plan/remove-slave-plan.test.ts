@@ -4,9 +4,10 @@ import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {dropInContent} from '../../source/plan/exports-file.js';
 import {fstabLine, fstabTag} from '../../source/plan/fstab.js';
 import {RerunInputError} from '../../source/plan/reruns/errors.js';
-import {removeFstabEntries} from '../../source/plan/reruns/fstab-removal.js';
+import {FSTAB_REMOVAL_STEP, fstabRemovalStep, removeFstabEntries} from '../../source/plan/reruns/fstab-removal.js';
 import {narrowExportStep, subnetsOnlyFor} from '../../source/plan/reruns/narrow-export.js';
-import {unmountStep} from '../../source/plan/reruns/unmount.js';
+import {UNMOUNT_STEP, unmountStep} from '../../source/plan/reruns/unmount.js';
+import {resolvePlanOptions} from '../../source/plan/options.js';
 import {planRemoveSlave} from '../../source/plan/remove-slave-plan.js';
 import {type CheckContext, type CheckResult, type Plan} from '../../source/plan/step.js';
 import {StepFailedError} from '../../source/contracts/command-error.js';
@@ -15,7 +16,7 @@ import type {Facts} from '../../source/plan/facts.js';
 import type {RunEvent} from '../../source/contracts/events.js';
 import {runPlan} from '../../source/run/runner.js';
 import {FakeTransport} from '../run/fake-transport.js';
-import {host, makeContext, makeFacts, makePack, refusingPrompter} from './fixtures.js';
+import {host, makeContext, makeFacts, makePack, makeSandboxPack, refusingPrompter} from './fixtures.js';
 import {LocalShTransport} from './local-sh-transport.js';
 import {makeSandbox, type Sandbox} from './sandbox.js';
 import {trustedPackForTests} from '../pack/trusted-pack.js';
@@ -214,7 +215,7 @@ describe('removing the fstab entry, for real', () => {
 	});
 
 	it('writes fstab without our line, every other byte kept, with a backup; the mount point and its data stay', async () => {
-		const pack = makePack({exportPath: box.path('platforms')});
+		const pack = makeSandboxPack(box.path('platforms'));
 		mkdirSync(pack.exportPath);
 		writeFileSync(box.path('platforms', 'site.txt'), 'data\n');
 		const fstab = box.path('fstab');
@@ -222,9 +223,15 @@ describe('removing the fstab entry, for real', () => {
 		const tail = '# keep this comment\t \ntmpfs\t/tmp   tmpfs defaults,noatime 0 0\n';
 		const before = `${head}${fstabLine(pack)}\n${tail}`;
 		writeFileSync(fstab, before);
-		const full = planRemoveSlave(pack, 'web1', {fstabPath: fstab, exportsDir: box.path('exports.d'), aegirUser: userInfo().username});
+		const options = {fstabPath: fstab, exportsDir: box.path('exports.d'), aegirUser: userInfo().username};
+		// planRemoveSlave checks the pack again, and a sandbox under /tmp is no export path the policy
+		// accepts: the plan of the real pack names the client steps, made here for the sandbox pack.
+		const full = planRemoveSlave(makePack(), 'web1', options);
 		const web1 = full.hosts[0]!;
-		const plan: Plan = {...full, hosts: [{...web1, steps: web1.steps.filter(step => step.id.startsWith('nfs-client/'))}]};
+		expect(web1.steps.filter(step => step.id.startsWith('nfs-client/')).map(step => step.id)).toEqual([UNMOUNT_STEP, FSTAB_REMOVAL_STEP]);
+		const leaving = pack.slaves.find(slave => slave.name === 'web1')!;
+		const steps = [unmountStep(leaving, pack), fstabRemovalStep(leaving, pack, resolvePlanOptions(options))];
+		const plan: Plan = {...full, hosts: [{...web1, steps}]};
 		const events: RunEvent[] = [];
 		const outcome = await runPlan(plan, {
 			connect: async () => new LocalShTransport({hostName: 'web1'}),

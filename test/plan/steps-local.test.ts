@@ -15,7 +15,7 @@ import type {RunEvent} from '../../source/contracts/events.js';
 import type {Prompter} from '../../source/contracts/prompter.js';
 import {runPlan} from '../../source/run/runner.js';
 import {forgedPackForTests} from '../pack/trusted-pack.js';
-import {makeContext, makePack, refusingPrompter} from './fixtures.js';
+import {makeContext, makePack, makeSandboxPack, refusingPrompter} from './fixtures.js';
 import {LocalShTransport, NOBODY} from './local-sh-transport.js';
 import {makeSandbox, type Sandbox} from './sandbox.js';
 
@@ -26,7 +26,7 @@ let fstab: string;
 
 beforeEach(() => {
 	box = makeSandbox();
-	pack = makePack({exportPath: box.path('platforms'), slaves: [makePack().slaves[0]!]});
+	pack = makeSandboxPack(box.path('platforms'), {slaves: [makePack().slaves[0]!]});
 	fstab = box.path('fstab');
 });
 afterEach(() => {

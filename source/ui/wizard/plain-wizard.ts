@@ -4,7 +4,8 @@
 import type {Host, Pack, Problem} from '../../pack/types.js';
 import type {WizardInit} from './types.js';
 import {presetFromFlags, type WizardFlags} from './preset.js';
-import {checkAnswers, clientHosts, subnetsText} from './selectors.js';
+import {acceptedWideSubnets, checkAnswers, clientHosts, subnetsText, unconsentedWideSubnets} from './selectors.js';
+import {addressCount, NARROWEST_WIDE, wideSubnetReason, type SubnetWidth} from '../../pack/export-policy.js';
 import {initState} from './wizard-reducer.js';
 import {reviewText} from './review-text.js';
 
@@ -30,7 +31,10 @@ export function plainWizard(flags: WizardFlags, knownHosts: readonly Host[], aeg
 	messages.push(...(problems ?? []).map(flagMessage));
 	if (messages.length > 0 || !pack) return {kind: 'refused', messages: unique(messages)};
 
-	const review = reviewText(pack);
+	const review = reviewText(pack, acceptedWideSubnets(state));
+	// Consent is not a pack rule: without a terminal only the flag gives it.
+	const wide = unconsentedWideSubnets(state).map(width => wideRefusal(width, pack.exportPath));
+	if (wide.length > 0) return {kind: 'refused', review, messages: wide};
 	if (!flags.yes) {
 		return {kind: 'refused', review, messages: ['--yes is required to accept this review without a terminal']};
 	}
@@ -54,6 +58,13 @@ function flagMessage(problem: Problem): string {
 	if (!match) return `${problem.field}: ${problem.message}`;
 	const [prefix, flag] = match;
 	return problem.field === prefix ? `${flag}: ${problem.message}` : `${flag}: ${problem.field} ${problem.message}`;
+}
+
+/** "--subnet 10.0.0.0/16: 65,536 addresses may mount /var/aegir/platforms (wider than /24); give …, or pass --allow-wide-export". */
+function wideRefusal(width: SubnetWidth, exportPath: string): string {
+	const tooWide = width.prefix < NARROWEST_WIDE[width.family];
+	const instead = tooWide ? `give each client's address or a network of at most /${NARROWEST_WIDE[width.family]}` : "give each client's address";
+	return `--subnet ${width.cidr}: ${addressCount(width)} may mount ${exportPath} (${wideSubnetReason(width)}); ${instead}, or pass --allow-wide-export`;
 }
 
 function unique(messages: string[]): string[] {

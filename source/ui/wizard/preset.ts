@@ -3,6 +3,7 @@
 // (interactive) or for the plain mode to exit 2 with.
 import {parseSubnetList, parseHostSpec, validateExportPath, validatePackName} from '../../pack/validate.js';
 import {showValue as shown} from '../../pack/text.js';
+import {wideSubnets} from '../../pack/export-policy.js';
 import type {Host, Problem} from '../../pack/types.js';
 import type {AegirServer} from '../../aegir/alias-files.js';
 import {aegirPickerHosts} from './aegir-hosts.js';
@@ -19,6 +20,8 @@ export type WizardFlags = {
 	subnet: string[];
 	host: string[];
 	yes: boolean;
+	/** --allow-wide-export: the consent to export to the wide subnets given with --subnet. */
+	allowWideExport?: boolean;
 };
 
 /** `aegirServers`: Aegir's web servers can be named by --master, --slave and --nfs-server like known hosts. */
@@ -110,6 +113,8 @@ export function presetFromFlags(flags: WizardFlags, knownHosts: readonly Host[],
 		}
 		// The export step is answered by --subnet (the path has a default).
 		if (exportOk) skip.push('export');
+		// The flag agrees to exactly the wide subnets given here; one typed later in the wizard is asked about.
+		if (flags.allowWideExport) answers.wideConsent = wideSubnets(parseSubnetList(flags.subnet.join(',')).subnets).map(width => width.cidr);
 	}
 
 	return {hosts: flagHosts, answers, skip, errors, autoConfirm: flags.yes};

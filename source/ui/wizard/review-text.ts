@@ -3,7 +3,8 @@ import {aegirContextName} from '../../pack/validate.js';
 import type {Pack} from '../../pack/types.js';
 import {clientNames, exportsFile, fstabFile, exportsLines, fstabLine, reviewRows, reviewWarnings} from './review-model.js';
 
-export function reviewText(pack: Pack): string {
+/** `accepted`: lines saying which wide subnets were agreed to (see selectors.acceptedWideSubnets). */
+export function reviewText(pack: Pack, accepted: readonly string[] = []): string {
 	const rows = reviewRows(pack);
 	const header = {role: 'ROLE', host: 'HOST', address: 'ADDRESS', action: 'WHAT IS DONE'};
 	const all = [header, ...rows];
@@ -22,7 +23,7 @@ export function reviewText(pack: Pack): string {
 		clients.length > 0 ? `${fstabFile(pack)} on ${clients.join(', ')}:` : `${fstabFile(pack)}: no host mounts the share`,
 		...(clients.length > 0 ? [`  ${fstabLine(pack)}`] : []),
 		'',
-		...reviewWarnings(pack).map(warning => `Warning: ${warning}`),
+		...[...accepted, ...reviewWarnings(pack)].map(warning => `Warning: ${warning}`),
 	];
 	return `${lines.join('\n')}\n`;
 }

@@ -2,7 +2,8 @@
 // and the confirmed Pack (the draft through checkPack). Pure functions over
 // WizardState; the screens and the reducer share them.
 import {checkPack, type PackCheck} from '../../pack/check-pack.js';
-import {proposeSubnets} from '../../pack/subnets.js';
+import {addressCount, subnetWidth, wideExportSentence, wideSubnets, type SubnetWidth} from '../../pack/export-policy.js';
+import {proposeSubnets, sharedPrivateNetwork} from '../../pack/subnets.js';
 import {showValue} from '../../pack/text.js';
 import {
 	DEFAULT_EXPORT_OPTIONS,
@@ -41,13 +42,45 @@ export function clientHosts(state: WizardState): Host[] {
 	return names.map(name => findHost(state.hosts, name)).filter((host): host is Host => host !== undefined);
 }
 
+/** The proposal shown while the field is not typed over: each client's address, or their network when picked. */
 export function proposedSubnets(state: WizardState): string[] {
-	return proposeSubnets(clientHosts(state).map(host => host.address));
+	const addresses = clientHosts(state).map(host => host.address);
+	const network = state.answers.subnetProposal === 'network' ? sharedPrivateNetwork(addresses) : undefined;
+	return network ? [network] : proposeSubnets(addresses);
+}
+
+/** The clients' small private network, offered beside their own addresses while the field shows a proposal. */
+export function sharedNetworkOffer(state: WizardState): string | undefined {
+	if (state.answers.subnetsEdited) return undefined;
+	return sharedPrivateNetwork(clientHosts(state).map(host => host.address));
 }
 
 /** The subnets field: what the user typed, or our proposal while they have not typed. */
 export function subnetsText(state: WizardState): string {
 	return state.answers.subnetsEdited ? state.answers.subnetsText : proposedSubnets(state).join(', ');
+}
+
+/** Wide subnets in the answers that the user has not agreed to in this session. */
+export function unconsentedWideSubnets(state: WizardState): SubnetWidth[] {
+	const {subnets} = parseSubnetList(subnetsText(state));
+	return wideSubnets(subnets).filter(width => !state.answers.wideConsent.includes(width.cidr));
+}
+
+/** The open wide-export question as lines: one per subnet, then the question itself. */
+export function wideQuestionLines(state: WizardState): string[] {
+	const subnets = state.wideQuestion?.subnets ?? [];
+	return [
+		...subnets.map(cidr => `${wideExportSentence(subnetWidth(cidr), state.answers.exportPath)}.`),
+		`Export ${subnets.length === 1 ? 'that' : 'those'} wide? Any machine there could change the code of every site.`,
+	];
+}
+
+/** For the review: the wide subnets accepted in this session, with their size. */
+export function acceptedWideSubnets(state: WizardState): string[] {
+	const {subnets} = parseSubnetList(subnetsText(state));
+	return wideSubnets(subnets)
+		.filter(width => state.answers.wideConsent.includes(width.cidr))
+		.map(width => `wide export accepted: ${width.cidr} (${addressCount(width)})`);
 }
 
 export function nameProblems(state: WizardState): Problem[] {

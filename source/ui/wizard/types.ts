@@ -37,7 +37,18 @@ export type Answers = {
 	subnetsText: string;
 	/** False while the field still shows our proposal, which then follows the chosen hosts. */
 	subnetsEdited: boolean;
+	/** Which proposal the field shows: each client's address (default), or their small private network. */
+	subnetProposal: SubnetProposal;
+	/** Wide subnets (see pack/export-policy.ts) the user agreed to export to, in this session only (never saved). */
+	wideConsent: string[];
 };
+
+export type SubnetProposal = 'per-client' | 'network';
+
+/** The question about wide subnets, open on the export screen (then: next step) or the review (then: confirm). */
+export type WideQuestion = {subnets: string[]; then: 'next' | 'confirm'};
+
+export type ExportFocus = 'path' | 'subnets' | 'proposal';
 
 export type AddHostField = 'name' | 'address' | 'user' | 'port';
 
@@ -120,8 +131,11 @@ export type WizardState = {
 	/** Flag errors not tied to a step, shown on the first screen. */
 	generalErrors: string[];
 	addHost?: AddHostForm;
-	exportFocus: 'path' | 'subnets';
-	review: {mode: 'choose' | 'edit'; error?: string};
+	exportFocus: ExportFocus;
+	/** Open while the user is asked whether to export to wide subnets. */
+	wideQuestion?: WideQuestion;
+	/** confirmRequested: the wide export was accepted on the review, so the confirm it interrupted goes on. */
+	review: {mode: 'choose' | 'edit'; error?: string; confirmRequested?: boolean};
 	/** Entered a step from the review's Edit: Enter goes straight back to the review. */
 	returnToReview: boolean;
 	/** The opened saved pack, kept for its options and record. */
@@ -159,8 +173,12 @@ export type WizardAction =
 	| {type: 'choose-nfs'; choice: NfsChoice}
 	| {type: 'set-export-path'; value: string}
 	| {type: 'set-subnets'; value: string}
-	| {type: 'focus-export'; field: 'path' | 'subnets'}
+	| {type: 'focus-export'; field: ExportFocus}
+	| {type: 'pick-subnet-proposal'; choice: SubnetProposal}
 	| {type: 'submit-export'}
+	/** Confirm on the review with wide subnets not yet agreed to: ask first. */
+	| {type: 'ask-wide-export'}
+	| {type: 'answer-wide-export'; yes: boolean}
 	| {type: 'open-add-host'; returnTo: HostPickStep}
 	| {type: 'set-add-host'; field: AddHostField; value: string}
 	| {type: 'focus-add-host'; field: AddHostField}

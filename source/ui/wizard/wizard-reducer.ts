@@ -11,6 +11,7 @@ import {
 	formHost,
 	nameProblems,
 	stepProblems,
+	unconsentedWideSubnets,
 } from './selectors.js';
 import type {
 	AddHostField,
@@ -18,6 +19,7 @@ import type {
 	HostPickStep,
 	StepId,
 	WizardAction,
+	WideQuestion,
 	WizardInit,
 	WizardState,
 } from './types.js';
@@ -31,6 +33,8 @@ export const EMPTY_ANSWERS: Answers = {
 	exportPath: DEFAULT_EXPORT_PATH,
 	subnetsText: '',
 	subnetsEdited: false,
+	subnetProposal: 'per-client',
+	wideConsent: [],
 };
 
 export function initState(init: WizardInit): WizardState {
@@ -115,7 +119,9 @@ const STEP_OF_ACTION: Partial<Record<WizardAction['type'], StepId>> = {
 	'set-export-path': 'export',
 	'set-subnets': 'export',
 	'focus-export': 'export',
+	'pick-subnet-proposal': 'export',
 	'submit-export': 'export',
+	'ask-wide-export': 'review',
 	'open-edit': 'review',
 	'edit-step': 'review',
 };
@@ -179,9 +185,15 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
 		case 'set-subnets':
 			return withAnswers(state, {subnetsText: action.value, subnetsEdited: true});
 		case 'focus-export':
-			return {...state, exportFocus: action.field};
+			return state.wideQuestion ? state : {...state, exportFocus: action.field};
+		case 'pick-subnet-proposal':
+			return state.answers.subnetsEdited ? state : withAnswers(state, {subnetProposal: action.choice});
 		case 'submit-export':
-			return submitExport(state);
+			return state.wideQuestion ? state : submitExport(state);
+		case 'ask-wide-export':
+			return askWideExport(state, 'confirm');
+		case 'answer-wide-export':
+			return answerWideExport(state, action.yes);
 		case 'open-add-host':
 			return {
 				...state,
@@ -216,7 +228,7 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
 
 /** Show a step: it is no longer skipped, whatever flags said. */
 function enter(state: WizardState, step: StepId): WizardState {
-	const next: WizardState = {...state, step, skip: state.skip.filter(s => s !== step)};
+	const next: WizardState = {...state, step, skip: state.skip.filter(s => s !== step), wideQuestion: undefined};
 	if (step === 'start') {
 		// Back on the menu: no flow is under way any more.
 		next.flowStart = undefined;
@@ -248,6 +260,8 @@ function advance(answered: WizardState, from: StepId): WizardState {
 }
 
 function back(state: WizardState): WizardState {
+	// Esc on the wide-export question is a no.
+	if (state.wideQuestion) return answerWideExport(state, false);
 	if (state.addHost) return {...state, addHost: undefined};
 	if (state.step === 'review' && state.review.mode === 'edit') return {...state, review: {mode: 'choose'}};
 	if (state.step === 'rerun-review' && state.rerun) return {...state, step: state.rerun.kind};
@@ -289,7 +303,25 @@ function submitExport(state: WizardState): WizardState {
 		return {...state, exportFocus: 'subnets'};
 	}
 	if (stepProblems(state, 'export').length > 0) return tried(state, 'export');
-	return advance(state, 'export');
+	const asked = askWideExport(state, 'next');
+	return asked === state ? advance(state, 'export') : asked;
+}
+
+/** Open the question about wide subnets not yet agreed to; the state as it was when there are none. */
+function askWideExport(state: WizardState, then: WideQuestion['then']): WizardState {
+	const wide = unconsentedWideSubnets(state);
+	if (wide.length === 0) return state;
+	return {...state, wideQuestion: {subnets: wide.map(width => width.cidr), then}};
+}
+
+function answerWideExport(state: WizardState, yes: boolean): WizardState {
+	const question = state.wideQuestion;
+	if (!question) return state;
+	const closed: WizardState = {...state, wideQuestion: undefined};
+	if (!yes) return question.then === 'next' ? {...closed, exportFocus: 'subnets'} : closed;
+	const agreed = withAnswers(closed, {wideConsent: [...new Set([...state.answers.wideConsent, ...question.subnets])]});
+	if (question.then === 'next') return advance(agreed, 'export');
+	return {...agreed, review: {...agreed.review, confirmRequested: true}};
 }
 
 function submitAddHost(state: WizardState): WizardState {
@@ -358,6 +390,9 @@ function openPack(state: WizardState, name: string, step: 'review' | 'export'): 
 			exportPath: pack.exportPath,
 			subnetsText: pack.subnets.join(', '),
 			subnetsEdited: true,
+			subnetProposal: 'per-client',
+			// Consent is never saved: opening the pack again asks again.
+			wideConsent: [],
 		},
 		origin: {kind: 'pack', name: pack.name},
 		base: pack,

@@ -22,7 +22,7 @@ import {NfsServerScreen} from './screens/nfs-server-screen.js';
 import {ReviewScreen} from './screens/review-screen.js';
 import {SlavesScreen} from './screens/slaves-screen.js';
 import {StartScreen} from './screens/start-screen.js';
-import {confirmedPack} from './selectors.js';
+import {confirmedPack, unconsentedWideSubnets} from './selectors.js';
 import {initState, wizardReducer} from './wizard-reducer.js';
 import type {WizardInit, WizardState} from './types.js';
 
@@ -62,6 +62,11 @@ export function Wizard({init, store, onDone, onQuit, onCancel, onDetails, onReru
 	const confirm = useCallback(() => {
 		const pack = confirmedPack(state);
 		if (done.current || state.step !== 'review' || !pack) return;
+		// A wide subnet not agreed to in this session (a saved pack, --yes without --allow-wide-export): ask first.
+		if (unconsentedWideSubnets(state).length > 0) {
+			dispatch({type: 'ask-wide-export'});
+			return;
+		}
 		try {
 			savePackWithHosts(store, pack, state.hosts.filter(host => state.newHosts.includes(host.name)));
 		} catch (error) {
@@ -87,6 +92,11 @@ export function Wizard({init, store, onDone, onQuit, onCancel, onDetails, onReru
 		done.current = true;
 		onRerun(request);
 	}, [state, onRerun]);
+
+	// The wide export was just accepted on the review: the confirm it interrupted goes on.
+	useEffect(() => {
+		if (state.step === 'review' && state.review.confirmRequested) confirm();
+	}, [state.step, state.review.confirmRequested, confirm]);
 
 	// --yes accepts the review once, as soon as it is reached with nothing wrong.
 	useEffect(() => {

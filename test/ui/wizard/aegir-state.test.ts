@@ -55,7 +55,8 @@ describe('wizard state with Aegir', () => {
 	});
 
 	test('flags may name Aegir servers as the pickers do; without a terminal the one used is a new host', () => {
-		const flags = {...noFlags, name: 'new.example.com', master: 'web5.example.com', slave: ['aegir-1920216'], subnet: ['192.0.2.0/24'], yes: true};
+		// 192.0.2.0/24 is a public (documentation) network: without a terminal it needs the consent flag.
+		const flags = {...noFlags, name: 'new.example.com', master: 'web5.example.com', slave: ['aegir-1920216'], subnet: ['192.0.2.0/24'], yes: true, allowWideExport: true};
 		expect(presetFromFlags(flags, HOSTS).errors.map(error => error.flag)).toEqual(['--master', '--slave']);
 		expect(presetFromFlags(flags, HOSTS, SERVERS).errors).toEqual([]);
 		const outcome = plainWizard(flags, HOSTS, {servers: SERVERS, problems: []});

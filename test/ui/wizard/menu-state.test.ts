@@ -60,6 +60,8 @@ describe('start menu entries', () => {
 			{type: 'submit-export'},
 			{type: 'set-subnets', value: '192.0.2.0/25'},
 			{type: 'submit-export'},
+			// A public (documentation) network: exporting to it is asked about.
+			{type: 'answer-wide-export', yes: true},
 		);
 		expect(state.step).toBe('review');
 		expect(draftPack(state)).toEqual({...savedPack, subnets: ['192.0.2.0/25']});
@@ -95,7 +97,7 @@ describe('Esc from a flow returns to the menu', () => {
 	});
 
 	test('from the Change review, Esc goes to its export screen first', () => {
-		const state = run(atMenu(), menuAction({kind: 'change', pack: NAME}), {type: 'submit-export'}, {type: 'submit-export'});
+		const state = run(atMenu(), menuAction({kind: 'change', pack: NAME}), {type: 'submit-export'}, {type: 'submit-export'}, {type: 'answer-wide-export', yes: true});
 		expect(state.step).toBe('review');
 		expect(run(state, {type: 'back'}).step).toBe('export');
 		expect(run(state, {type: 'back'}, {type: 'back'}).step).toBe('start');

@@ -9,6 +9,8 @@ const complete = {
 	slave: ['web2'],
 	subnet: ['192.0.2.0/24'],
 	yes: true,
+	// 192.0.2.0/24 is a public (documentation) network: exporting to it needs the consent flag.
+	allowWideExport: true,
 };
 
 describe('the wizard without a terminal', () => {
@@ -45,6 +47,25 @@ describe('the wizard without a terminal', () => {
 		const outcome = plainWizard({...complete, subnet: ['198.51.100.0/24']}, HOSTS);
 		expect(outcome.kind).toBe('refused');
 		expect(outcome.kind === 'refused' && outcome.messages.join('\n')).toMatch(/^--subnet: NFS client web2 \(192\.0\.2\.12\) is outside/m);
+	});
+
+	test('a subnet wider than /24 without --allow-wide-export: refused, naming the subnet and how many may mount', () => {
+		const lan = [{...HOSTS[0]!, address: '10.0.5.10'}, {...HOSTS[1]!, address: '10.0.5.11'}];
+		const outcome = plainWizard({...complete, subnet: ['10.0.0.0/16'], allowWideExport: false}, lan);
+		expect(outcome.kind).toBe('refused');
+		expect(outcome.kind === 'refused' && outcome.messages).toEqual([
+			"--subnet 10.0.0.0/16: 65,536 addresses may mount /var/aegir/platforms (wider than /24); give each client's address or a network of at most /24, or pass --allow-wide-export",
+		]);
+		expect(plainWizard({...complete, subnet: ['10.0.0.0/16'], allowWideExport: true}, lan).kind).toBe('accepted');
+	});
+
+	test('a public network without --allow-wide-export: refused; a private /24 is not asked about', () => {
+		const outcome = plainWizard({...complete, allowWideExport: false}, HOSTS);
+		expect(outcome.kind === 'refused' && outcome.messages).toEqual([
+			"--subnet 192.0.2.0/24: 256 addresses may mount /var/aegir/platforms (not a private network); give each client's address, or pass --allow-wide-export",
+		]);
+		const lan = [{...HOSTS[0]!, address: '10.0.5.10'}, {...HOSTS[1]!, address: '10.0.5.11'}];
+		expect(plainWizard({...complete, subnet: ['10.0.5.0/24'], allowWideExport: false}, lan).kind).toBe('accepted');
 	});
 
 	test('a bad --subnet value is refused naming the flag and the value', () => {

@@ -52,6 +52,9 @@ describe("the wizard with Aegir's servers at 80x24", () => {
 		await press(app, KEY.enter);
 		await type(app, '192.0.2.0/24');
 		frame = await press(app, KEY.enter);
+		// A public (documentation) /24: exporting to it is asked about first.
+		expect(frame).toContain('Export that wide?');
+		frame = await press(app, 'y');
 		expect(frame).toContain('Review pack new.example.com');
 		app.stdin.write(KEY.enter);
 		await waitForFrame(app, () => onDone.mock.calls.length > 0);

@@ -1,5 +1,5 @@
 import {expect, test} from 'vitest';
-import {KEY, press, type, waitForFrame} from '../helpers/keys.js';
+import {KEY, press, pressIgnored, type, waitForFrame} from '../helpers/keys.js';
 import {HOSTS} from './fixtures.js';
 import {renderWizard} from './render.js';
 
@@ -25,10 +25,23 @@ test('Esc from every step goes back one step with every answer kept, and Enter w
 	expect(frame).toContain('Export path and subnets');
 	// Export: a typed subnet.
 	await press(app, KEY.enter);
-	for (let i = 0; i < '192.0.2.12/31'.length; i++) await press(app, KEY.backspace);
+	// The proposal (each client's address) cleared. Deleting the space alone draws the same frame:
+	// a Tab away and back (each redraws) shows it was handled.
+	const proposal = '192.0.2.13/32, 192.0.2.12/32';
+	for (let i = proposal.length - 1; i >= 0; i--) {
+		if (proposal[i] === ' ') {
+			await pressIgnored(app, KEY.backspace, KEY.tab);
+			await press(app, KEY.tab);
+		} else {
+			await press(app, KEY.backspace);
+		}
+	}
 	frame = await type(app, '192.0.2.0/24');
 	expect(frame).not.toContain('proposed');
 	frame = await press(app, KEY.enter);
+	// A public (documentation) /24: exporting to it is asked about first.
+	expect(frame).toContain('Export that wide?');
+	frame = await press(app, 'y');
 	expect(frame).toContain('Review pack pack.example.com');
 
 	// Back through every step: each shows its answer.

@@ -27,7 +27,8 @@ test('a name and Enter in one read submit the name, without a carriage return in
 });
 
 test('"Right Right Enter" in one read on the review picks Cancel, and a double Enter confirms once', async () => {
-	const flags = {name: 'pack.example.com', master: 'web1', slave: ['web2'], nfsServer: 'master', subnet: ['192.0.2.0/24']};
+	// A public (documentation) /24: the flag agrees to it, so Confirm saves without a question.
+	const flags = {name: 'pack.example.com', master: 'web1', slave: ['web2'], nfsServer: 'master', subnet: ['192.0.2.0/24'], allowWideExport: true};
 	const first = renderWizard({hosts: HOSTS, packs: []}, {flags});
 	await waitForFrame(first.app, frame => frame.includes('[Confirm]'));
 	first.app.stdin.write(`${KEY.right}${KEY.right}${KEY.enter}`);

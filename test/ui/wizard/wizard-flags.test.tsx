@@ -27,7 +27,8 @@ test('a bad flag value re-opens its step with the reason', async () => {
 test('every answer as a flag with --yes saves the pack without a key pressed', async () => {
 	const {dir, onDone} = renderWizard(
 		{hosts: HOSTS, packs: []},
-		{flags: {name: 'pack.example.com', master: 'web1', slave: ['web2'], nfsServer: 'master', subnet: ['192.0.2.0/24'], yes: true}},
+		// A public (documentation) /24: --allow-wide-export is the consent that lets --yes save without a key.
+		{flags: {name: 'pack.example.com', master: 'web1', slave: ['web2'], nfsServer: 'master', subnet: ['192.0.2.0/24'], yes: true, allowWideExport: true}},
 	);
 	await waitForFrame({lastFrame: () => String(onDone.mock.calls.length)}, calls => calls === '1');
 	expect(new PackStore({dir}).getPack('pack.example.com')).toMatchObject({master: {name: 'web1'}, subnets: ['192.0.2.0/24']});

@@ -40,7 +40,7 @@ describe('the wizard by keys', () => {
 		frame = await press(app, KEY.enter);
 		expect(frame).toContain('Export path and subnets');
 		expect(frame).toContain('/var/aegir/platforms');
-		expect(frame).toContain('192.0.2.12/31');
+		expect(frame).toContain('192.0.2.12/32, 192.0.2.13/32');
 		expect(frame).toContain('NFS clients: web2 192.0.2.12, web3 192.0.2.13');
 		frames.push(frame);
 		await press(app, KEY.enter);
@@ -48,7 +48,8 @@ describe('the wizard by keys', () => {
 		expect(frame).toContain('Review pack pack.example.com');
 		expect(frame).toMatch(/master \+ NFS\s+web1\s+192\.0\.2\.11/);
 		expect(frame).toMatch(/slave\s+web3\s+192\.0\.2\.13/);
-		expect(frame).toContain('/var/aegir/platforms 192.0.2.12/31(rw,sync,no_subtree_check)');
+		expect(frame).toContain('/var/aegir/platforms 192.0.2.12/32(rw,sync,no_subtree_check)');
+		expect(frame).toContain('/var/aegir/platforms 192.0.2.13/32(rw,sync,no_subtree_check)');
 		expect(frame.replaceAll('\n', ' ')).toMatch(/192\.0\.2\.11:\/var\/aegir\/platforms \/var\/aegir\/platforms nfs rw,hard,_netdev,nofail\s+0 0/);
 		expect(frame).toContain('web1 is a single point of failure');
 		expect(frame).toContain('same UID/GID on every host');
@@ -61,7 +62,7 @@ describe('the wizard by keys', () => {
 		await waitForFrame(app, () => onDone.mock.calls.length > 0);
 
 		const pack = onDone.mock.calls[0]?.[0];
-		expect(pack).toMatchObject({name: 'pack.example.com', master: web1, slaves: [web2, web3], nfsServer: web1, subnets: ['192.0.2.12/31']});
+		expect(pack).toMatchObject({name: 'pack.example.com', master: web1, slaves: [web2, web3], nfsServer: web1, subnets: ['192.0.2.12/32', '192.0.2.13/32']});
 		expect(new PackStore({dir}).getPack('pack.example.com')).toEqual(pack);
 		expect(onQuit).not.toHaveBeenCalled();
 		for (const shown of frames) expect(overflow(shown, 80, 23)).toEqual([]);
@@ -112,7 +113,10 @@ describe('the wizard by keys', () => {
 		expect(frame).toMatch(/❯ pack\.example\.com +Re-apply/);
 		frame = await press(second.app, KEY.enter);
 		expect(frame).toContain('Review pack pack.example.com');
-		second.app.stdin.write(KEY.enter);
+		// Its 192.0.2.0/24 is a public (documentation) network: Confirm asks about it first (consent is never saved).
+		frame = await press(second.app, KEY.enter);
+		expect(frame).toContain('192.0.2.0/24 lets 256 addresses mount');
+		second.app.stdin.write('y');
 		await waitForFrame(second.app, () => second.onDone.mock.calls.length > 0);
 		expect(second.onDone.mock.calls[0]?.[0]).toEqual(saved);
 		expect(onDone).not.toHaveBeenCalled();

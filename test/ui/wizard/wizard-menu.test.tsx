@@ -61,6 +61,9 @@ describe('the start menu', () => {
 		await press(app, KEY.backspace);
 		await type(app, '25');
 		frame = await press(app, KEY.enter);
+		// A public (documentation) /25: exporting to it is asked about first.
+		expect(frame).toContain('192.0.2.0/25 lets 128 addresses mount');
+		frame = await press(app, 'y');
 		expect(frame).toContain('Review pack pack.example.com');
 		expect(frame).toContain('/var/aegir/platforms 192.0.2.0/25(rw,sync,no_subtree_check)');
 		app.stdin.write(KEY.enter);

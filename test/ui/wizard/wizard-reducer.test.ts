@@ -1,6 +1,6 @@
 import {describe, expect, test} from 'vitest';
 import {presetFromFlags, type WizardFlags} from '../../../source/ui/wizard/preset.js';
-import {addHostProblems, draftPack, reviewProblems, subnetsText} from '../../../source/ui/wizard/selectors.js';
+import {addHostProblems, draftPack, reviewProblems, sharedNetworkOffer, subnetsText, unconsentedWideSubnets, wideQuestionLines} from '../../../source/ui/wizard/selectors.js';
 import {initState, wizardReducer} from '../../../source/ui/wizard/wizard-reducer.js';
 import type {WizardAction, WizardState} from '../../../source/ui/wizard/types.js';
 import {HOSTS, noFlags, savedPack, storage, web1, web2, web3} from './fixtures.js';
@@ -39,17 +39,17 @@ describe('wizard state: forward through the steps', () => {
 			slaves: [web2, web3],
 			nfsServer: web1,
 			exportPath: '/var/aegir/platforms',
-			// The proposal: the smallest network holding both NFS clients (web2 .12, web3 .13).
-			subnets: ['192.0.2.12/31'],
+			// The proposal: the NFS clients' own addresses (web2 .12, web3 .13), nothing else.
+			subnets: ['192.0.2.12/32', '192.0.2.13/32'],
 			exportOptions: 'rw,sync,no_subtree_check',
 			mountOptions: 'rw,hard,_netdev,nofail',
 		});
 	});
 
-	test('the subnets field proposes a network holding every NFS client until the user types', () => {
+	test('the subnets field proposes each NFS client\'s address until the user types', () => {
 		const state = run(answered(), {type: 'back'});
 		expect(state.step).toBe('export');
-		expect(subnetsText(state)).toBe('192.0.2.12/31');
+		expect(subnetsText(state)).toBe('192.0.2.12/32, 192.0.2.13/32');
 		// Changing the slaves changes the proposal while it was not typed over.
 		const onlyWeb2 = run(answered(), {type: 'edit-step', step: 'slaves'}, {type: 'tick-slaves', names: ['web2']});
 		expect(subnetsText(onlyWeb2)).toBe('192.0.2.12/32');
@@ -58,6 +58,8 @@ describe('wizard state: forward through the steps', () => {
 			{type: 'set-subnets', value: '192.0.2.0/24'},
 			{type: 'focus-export', field: 'subnets'},
 			{type: 'submit-export'},
+			// 192.0.2.0/24 is a public (documentation) network: exporting to it is asked about.
+			{type: 'answer-wide-export', yes: true},
 			{type: 'edit-step', step: 'slaves'},
 			{type: 'tick-slaves', names: ['web2']},
 		);
@@ -219,7 +221,13 @@ describe('wizard state: review, edit and saved packs', () => {
 		state = run(state, {type: 'focus-add-host', field: 'port'}, {type: 'submit-add-host'}, {type: 'submit-slaves'});
 		expect(state.step).toBe('export');
 		expect(state.returnToReview).toBe(true);
-		state = run(state, {type: 'set-subnets', value: '192.0.2.0/24, 198.51.100.9/32'}, {type: 'focus-export', field: 'subnets'}, {type: 'submit-export'});
+		state = run(
+			state,
+			{type: 'set-subnets', value: '192.0.2.0/24, 198.51.100.9/32'},
+			{type: 'focus-export', field: 'subnets'},
+			{type: 'submit-export'},
+			{type: 'answer-wide-export', yes: true},
+		);
 		expect(state.step).toBe('review');
 		expect(reviewProblems(state)).toEqual([]);
 		expect(draftPack(state)?.slaves.map(h => h.name)).toEqual(['web2', 'web9']);
@@ -296,5 +304,77 @@ describe('wizard state: flags', () => {
 		expect(back.step).toBe('master');
 		expect(back.answers.master).toBe('web3');
 		expect(run(back, {type: 'back'}).step).toBe('name');
+	});
+});
+
+describe('wizard state: exports no wider than the pack', () => {
+	const lan = [web1, {...web2, address: '10.0.5.11'}, {...web3, address: '10.0.5.12'}];
+	const atExport = (hosts = HOSTS) =>
+		run(
+			initState({hosts, packs: []}),
+			{type: 'set-name', value: 'pack.example.com'},
+			{type: 'submit-name'},
+			{type: 'choose-master', name: 'web1'},
+			{type: 'tick-slaves', names: ['web2', 'web3']},
+			{type: 'submit-slaves'},
+			{type: 'choose-nfs', choice: {kind: 'master'}},
+		);
+
+	test('clients on a small private network: their network is offered, and used only when picked', () => {
+		const state = atExport(lan);
+		expect(subnetsText(state)).toBe('10.0.5.11/32, 10.0.5.12/32');
+		expect(sharedNetworkOffer(state)).toBe('10.0.5.8/29');
+		const picked = run(state, {type: 'pick-subnet-proposal', choice: 'network'});
+		expect(subnetsText(picked)).toBe('10.0.5.8/29');
+		expect(subnetsText(run(picked, {type: 'pick-subnet-proposal', choice: 'per-client'}))).toBe('10.0.5.11/32, 10.0.5.12/32');
+		// Public addresses: no network is offered.
+		expect(sharedNetworkOffer(atExport())).toBeUndefined();
+	});
+
+	test('a subnet wider than /24 is asked about with its size; no goes back to the field, yes goes on', () => {
+		let state = run(atExport(lan), {type: 'set-subnets', value: '10.0.0.0/16'}, {type: 'focus-export', field: 'subnets'}, {type: 'submit-export'});
+		expect(state.step).toBe('export');
+		expect(state.wideQuestion?.subnets).toEqual(['10.0.0.0/16']);
+		expect(wideQuestionLines(state).join('\n')).toContain('10.0.0.0/16 lets 65,536 addresses mount /var/aegir/platforms');
+		state = run(state, {type: 'answer-wide-export', yes: false});
+		expect(state.step).toBe('export');
+		expect(state.wideQuestion).toBeUndefined();
+		expect(state.exportFocus).toBe('subnets');
+		state = run(state, {type: 'submit-export'}, {type: 'answer-wide-export', yes: true});
+		expect(state.step).toBe('review');
+		expect(state.answers.wideConsent).toEqual(['10.0.0.0/16']);
+		expect(reviewProblems(state)).toEqual([]);
+	});
+
+	test('a narrow private subnet is not asked about', () => {
+		const state = run(atExport(lan), {type: 'set-subnets', value: '10.0.5.0/24'}, {type: 'focus-export', field: 'subnets'}, {type: 'submit-export'});
+		expect(state.step).toBe('review');
+		expect(state.wideQuestion).toBeUndefined();
+	});
+
+	test('Esc on the question is a no', () => {
+		const asked = run(atExport(lan), {type: 'set-subnets', value: '10.0.0.0/16'}, {type: 'focus-export', field: 'subnets'}, {type: 'submit-export'});
+		const back = run(asked, {type: 'back'});
+		expect(back.step).toBe('export');
+		expect(back.wideQuestion).toBeUndefined();
+	});
+
+	test('a saved pack exporting to a public /24 is asked about again before it is confirmed', () => {
+		const opened = run(initState({hosts: HOSTS, packs: [savedPack]}), {type: 'open-pack', name: 'pack.example.com'});
+		expect(unconsentedWideSubnets(opened).map(width => width.cidr)).toEqual(['192.0.2.0/24']);
+		const asked = run(opened, {type: 'ask-wide-export'});
+		expect(asked.wideQuestion).toEqual({subnets: ['192.0.2.0/24'], then: 'confirm'});
+		expect(run(asked, {type: 'answer-wide-export', yes: false}).review.confirmRequested).toBeUndefined();
+		const yes = run(asked, {type: 'answer-wide-export', yes: true});
+		expect(yes.review.confirmRequested).toBe(true);
+		expect(unconsentedWideSubnets(yes)).toEqual([]);
+	});
+
+	test('--allow-wide-export is the consent for the --subnet values given', () => {
+		const flags = {...noFlags, name: 'p.example.com', master: 'web1', slave: ['web2'], nfsServer: 'master', subnet: ['192.0.2.0/24']};
+		const without = initState({hosts: HOSTS, packs: [], preset: presetFromFlags(flags, HOSTS)});
+		expect(unconsentedWideSubnets(without).map(width => width.cidr)).toEqual(['192.0.2.0/24']);
+		const withFlag = initState({hosts: HOSTS, packs: [], preset: presetFromFlags({...flags, allowWideExport: true}, HOSTS)});
+		expect(unconsentedWideSubnets(withFlag)).toEqual([]);
 	});
 });

@@ -51,6 +51,9 @@ test('the export step shows a bad path and a client outside the subnets inline, 
 	for (let i = 0; i < 4; i++) await press(app, KEY.backspace);
 	await type(app, '192.0.2.0/24');
 	frame = await press(app, KEY.enter);
+	// A public (documentation) /24: exporting to it is asked about first.
+	expect(frame).toContain('Export that wide?');
+	frame = await press(app, 'y');
 	expect(frame).toContain('Review pack');
 });
 

@@ -9,9 +9,10 @@ import {Messages} from '../../components/messages.js';
 import {Screen} from '../../components/screen.js';
 import {fit} from '../host-label.js';
 import {clientNames, exportsFile, fstabFile, exportsLines, fstabLine, reviewRows, reviewWarnings} from '../review-model.js';
-import {draftPack, reviewProblems} from '../selectors.js';
+import {acceptedWideSubnets, draftPack, reviewProblems, wideQuestionLines} from '../selectors.js';
 import type {EditableStep} from '../types.js';
 import {listRows, wrappedLines, progress, screenErrors, type ScreenArgs} from './common.js';
+import {WideExportQuestion} from './wide-export-question.js';
 
 const EDIT_ITEMS: Array<{label: string; value: EditableStep}> = [
 	{label: 'Pack name', value: 'name'},
@@ -35,6 +36,8 @@ export function ReviewScreen({
 	const problems = reviewProblems(state);
 	const errors = [...screenErrors(state), ...(state.review.error ? [state.review.error] : [])];
 	const editing = state.review.mode === 'edit';
+	// Confirm with a wide subnet not agreed to in this session: the question replaces the choice row.
+	const question = state.wideQuestion ? wideQuestionLines(state) : undefined;
 	const choices = [
 		...(problems.length === 0 ? [{label: 'Confirm', value: 'confirm' as const}] : []),
 		// A dry run on the hosts: every command and file diff, nothing changed.
@@ -51,14 +54,14 @@ export function ReviewScreen({
 
 	// Lines under the host table: the files, the warnings, the problems and the choice.
 	const lines = pack ? fileLines(pack, size.columns) : [];
-	const warnings = pack ? reviewWarnings(pack) : [];
+	const warnings = pack ? [...acceptedWideSubnets(state), ...reviewWarnings(pack)] : [];
 	const problemTexts = problems.map(problem => `${problem.field}: ${problem.message}`);
 	// Lines below the table (wrapped as the terminal will), plus the gap and the choice row.
 	const below = editing
 		? 1 + EDIT_ITEMS.length
 		: wrappedLines(lines.map(line => line.text), size.columns, 0) +
 			wrappedLines([...warnings, ...problemTexts], size.columns) +
-			2;
+			(question ? wrappedLines(question, size.columns, 0) + 2 : 2);
 	const space = listRows(size, wrappedLines(errors, size.columns), below);
 	const hostCount = pack ? reviewRows(pack).length : 0;
 	// A blank line under the table when everything fits; when it does not, the table scrolls.
@@ -73,7 +76,9 @@ export function ReviewScreen({
 			hint={editing ? 'Return to which step? Your other answers are kept.' : 'Nothing has been saved or changed yet.'}
 			errors={errors}
 			keys={
-				editing
+				question
+					? 'y export   n back to the review   Ctrl-C quit'
+					: editing
 					? 'Up/Down choose   Enter go   Esc back to review   Ctrl-C quit'
 					: `Left/Right choose   Enter go   ${scrolls ? 'Up/Down scroll hosts   ' : ''}Esc back   Ctrl-C quit`
 			}
@@ -93,9 +98,13 @@ export function ReviewScreen({
 					))}
 					<Messages kind="warning" messages={warnings} />
 					<Messages kind="error" messages={problemTexts} />
-					<Box marginTop={1}>
-						<ChoiceRow choices={choices} onChoose={choose} />
-					</Box>
+					{question ? (
+						<WideExportQuestion lines={question} dispatch={dispatch} />
+					) : (
+						<Box marginTop={1}>
+							<ChoiceRow choices={choices} onChoose={choose} />
+						</Box>
+					)}
 				</Box>
 			)}
 		</Screen>
