@@ -1,9 +1,11 @@
 // Saved hosts and packs, one JSON file through conf. The file may be edited by
 // hand, so a broken file is reported (naming the file and the problem) and
 // never rewritten or cleared; every pack read goes through checkPack. Nothing
-// secret is stored: Host and Pack hold none.
+// secret is stored: Host and Pack hold none. Every read-change-write happens
+// under a lock beside the file (config.json.lock), so processes saving at the
+// same time each keep their change; reads need none (conf writes by rename).
 
-import {readFileSync} from 'node:fs';
+import {mkdirSync, readFileSync} from 'node:fs';
 import {homedir} from 'node:os';
 import {join, resolve} from 'node:path';
 import process from 'node:process';
@@ -12,6 +14,39 @@ import {pickHost, pickPack, STORE_SCHEMA_VERSION, storeRootSchema, storeSchema, 
 import {checkPack} from './check-pack.js';
 import type {Host, Pack, Problem} from './types.js';
 import {formatProblems, validateHost} from './validate.js';
+import {describeOwner, sleepSync, tryLock} from './lock-file.js';
+
+/**
+ * How long a writer waits for others to finish. Each holds the lock for milliseconds,
+ * but every write is fsynced, and a loaded disk makes a queue of writers slow.
+ */
+const STORE_LOCK_WAIT_MS = 30_000;
+
+/** Run `change` holding the store's lock, waiting briefly for another writer. */
+function withStoreLock<T>(file: string, change: () => T): T {
+	const path = `${file}.lock`;
+	const deadline = Date.now() + STORE_LOCK_WAIT_MS;
+	for (;;) {
+		let result;
+		try {
+			result = tryLock(path, 'store');
+		} catch (error) {
+			throw new StoreError(`cannot lock ${file} (${path}): ${messageOf(error)}`);
+		}
+		if (!('held' in result)) {
+			try {
+				return change();
+			} finally {
+				result.release();
+			}
+		}
+		if (Date.now() > deadline) {
+			throw new StoreError(`${file} is locked by aegir-pack ${describeOwner(result.held)} for more than ${STORE_LOCK_WAIT_MS / 1000} s; try again (a lock of a process that is gone is taken over)`);
+		}
+		// Jittered, so that writers started together do not retry in step.
+		sleepSync(10 + Math.floor(Math.random() * 30));
+	}
+}
 
 export class StoreError extends Error {
 	override name = 'StoreError';
@@ -111,7 +146,19 @@ export class PackStore {
 		const file = join(dir, 'config.json');
 		this.path = file;
 		try {
-			this.#conf = new Conf<StoreData>({
+			// The lock lives beside the file; conf would create the directory anyway.
+			mkdirSync(dir, {recursive: true, mode: 0o700});
+		} catch (error) {
+			throw openError(file, error);
+		}
+		// conf writes its defaults when the file is missing: that is a write too.
+		this.#conf = withStoreLock(file, () => this.#openConf(dir, file));
+		this.#read();
+	}
+
+	#openConf(dir: string, file: string): Conf<StoreData> {
+		try {
+			return new Conf<StoreData>({
 				cwd: dir,
 				configName: 'config',
 				schema: storeSchema,
@@ -125,7 +172,6 @@ export class PackStore {
 		} catch (error) {
 			throw openError(file, error);
 		}
-		this.#read();
 	}
 
 	/** The whole file, freshly read and checked (another process or a hand edit may have changed it). */
@@ -141,12 +187,17 @@ export class PackStore {
 		return contents;
 	}
 
-	#write<Key extends 'hosts' | 'packs'>(key: Key, value: StoreData[Key]): void {
-		try {
-			this.#conf.set(key, value);
-		} catch (error) {
-			throw new StoreError(`cannot save to ${this.path}: ${messageOf(error)}`);
-		}
+	/** Read, change and write one list under the store lock; `change` returns undefined to write nothing. */
+	#update<Key extends 'hosts' | 'packs'>(key: Key, change: (contents: CheckedContents) => StoreData[Key] | undefined): void {
+		withStoreLock(this.path, () => {
+			const value = change(this.#read());
+			if (value === undefined) return;
+			try {
+				this.#conf.set(key, value);
+			} catch (error) {
+				throw new StoreError(`cannot save to ${this.path}: ${messageOf(error)}`);
+			}
+		});
 	}
 
 	listHosts(): Host[] {
@@ -157,18 +208,20 @@ export class PackStore {
 	saveHost(host: Host): void {
 		const problems = validateHost(host, 'host');
 		if (problems.length > 0) throw new StoreError(`host not saved:\n${formatProblems(problems)}`);
-		const hosts = this.#read().hosts;
-		const index = hosts.findIndex(saved => saved.name === host.name);
-		if (index === -1) hosts.push(pickHost(host));
-		else hosts[index] = pickHost(host);
-		this.#write('hosts', hosts);
+		this.#update('hosts', ({hosts}) => {
+			const index = hosts.findIndex(saved => saved.name === host.name);
+			if (index === -1) hosts.push(pickHost(host));
+			else hosts[index] = pickHost(host);
+			return hosts;
+		});
 	}
 
 	/** Forget a saved host (packs keep their own copy of it). Unknown names are ignored. */
 	deleteHost(name: string): void {
-		const hosts = this.#read().hosts;
-		const kept = hosts.filter(host => host.name !== name);
-		if (kept.length !== hosts.length) this.#write('hosts', kept);
+		this.#update('hosts', ({hosts}) => {
+			const kept = hosts.filter(host => host.name !== name);
+			return kept.length === hosts.length ? undefined : kept;
+		});
 	}
 
 	listPacks(): Pack[] {
@@ -188,17 +241,20 @@ export class PackStore {
 		const entry = pickPack(pack);
 		const {problems} = checkPack(entry);
 		if (problems) throw new StoreError(`pack not saved:\n${formatProblems(problems)}`);
-		const packs: StoreData['packs'] = this.#read().packs;
-		const index = packs.findIndex(saved => saved.name === entry.name);
-		if (index === -1) packs.push(entry);
-		else packs[index] = entry;
-		this.#write('packs', packs);
+		this.#update('packs', contents => {
+			const packs: StoreData['packs'] = contents.packs;
+			const index = packs.findIndex(saved => saved.name === entry.name);
+			if (index === -1) packs.push(entry);
+			else packs[index] = entry;
+			return packs;
+		});
 	}
 
 	/** Forget a saved pack. Unknown names are ignored. */
 	deletePack(name: string): void {
-		const packs = this.#read().packs;
-		const kept = packs.filter(pack => pack.name !== name);
-		if (kept.length !== packs.length) this.#write('packs', kept);
+		this.#update('packs', ({packs}) => {
+			const kept: StoreData['packs'] = packs.filter(pack => pack.name !== name);
+			return kept.length === packs.length ? undefined : kept;
+		});
 	}
 }

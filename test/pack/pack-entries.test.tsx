@@ -40,7 +40,7 @@ vi.mock('../../source/pack/check-pack.js', async importOriginal => {
 
 const madeByCheckPack = (pack: Pack | undefined) => pack !== undefined && made.has(pack);
 
-const flags = {...noFlags, name: 'pack.example.com', master: 'web1', slave: ['web2'], nfsServer: 'master', subnet: ['192.0.2.0/24'], yes: true};
+const flags = {...noFlags, name: 'pack.example.com', master: 'web1', slave: ['web2'], nfsServer: 'master', subnet: ['192.0.2.0/24'], yes: true, allowWideExport: true};
 
 let dir: string;
 beforeEach(() => {

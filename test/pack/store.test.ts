@@ -1,5 +1,6 @@
-import {mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import {spawnSync} from 'node:child_process';
+import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import {hostname, tmpdir} from 'node:os';
 import {join, resolve} from 'node:path';
 import {afterEach, beforeEach, describe, expect, test} from 'vitest';
 import {defaultStoreDir, PackStore, StoreError} from '../../source/pack/store.js';
@@ -196,6 +197,18 @@ describe('a broken store file is reported and left byte-for-byte untouched', () 
 	test('a directory where the file should be', () => {
 		mkdirSync(fileIn(dir));
 		expect(() => new PackStore({dir})).toThrow(`cannot open ${fileIn(dir)} (EISDIR)`);
+	});
+});
+
+describe('one writer at a time', () => {
+	test('a store lock left by a process that is gone is taken over, and released after the write', () => {
+		const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
+		const dead = {pid: Number(child.stdout.toString()), host: hostname(), startedAt: new Date().toISOString(), purpose: 'store'};
+		writeFileSync(join(dir, 'config.json.lock'), JSON.stringify(dead));
+		const store = new PackStore({dir});
+		store.savePack(makePack());
+		expect(new PackStore({dir}).listPacks()).toHaveLength(1);
+		expect(existsSync(join(dir, 'config.json.lock'))).toBe(false);
 	});
 });
 
