@@ -3,7 +3,9 @@
 // terminal). Neither the planner nor the screens know about each other.
 import {join} from 'node:path';
 import process from 'node:process';
+import {holdPackLock} from '../pack/run-lock.js';
 import {PackStore} from '../pack/store.js';
+import {commandLine} from './command-line.js';
 import type {Host, Pack} from '../pack/types.js';
 import type {PlanOptions} from '../plan/options.js';
 import {planPack} from '../plan/planner.js';
@@ -88,6 +90,21 @@ export async function applyPackToHosts(pack: Pack, context: ApplyContext): Promi
  * so running the same command again resumes.
  */
 export async function runOnHosts(run: PlanRun, context: ApplyContext): Promise<number> {
+	const {flags} = context;
+	// One run per pack, before anything connects (a dry run changes nothing and needs none).
+	const lock = flags.dryRun ? undefined : holdPackLock(context.storeDir, run.pack.name, commandLine());
+	if (lock && 'message' in lock) {
+		process.stderr.write(`${lock.message}\n`);
+		return EXIT.failed;
+	}
+	try {
+		return await runLocked(run, context);
+	} finally {
+		lock?.release();
+	}
+}
+
+async function runLocked(run: PlanRun, context: ApplyContext): Promise<number> {
 	const {flags} = context;
 	const listeners = new Set<RunListener>();
 	const broadcast = (event: RunEvent) => {

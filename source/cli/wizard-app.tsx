@@ -5,7 +5,9 @@ import {existsSync} from 'node:fs';
 import {join, resolve} from 'node:path';
 import {readAegirServers} from '../aegir/alias-files.js';
 import {readSshConfigHosts} from '../pack/ssh-config-hosts.js';
+import {holdPackLock} from '../pack/run-lock.js';
 import {PackStore} from '../pack/store.js';
+import {commandLine} from './command-line.js';
 import {packHosts, type Host, type Pack} from '../pack/types.js';
 import type {PlanOptions} from '../plan/options.js';
 import {mergeHosts} from '../ui/wizard/picker-hosts.js';
@@ -47,6 +49,16 @@ export class LazyStore implements PackSink {
 
 	savePack(pack: Pack): void {
 		this.#open().savePack(pack);
+	}
+
+	/**
+	 * The pack's run lock, taken before the save and held until the process ends:
+	 * a definition must not change under a run of the same pack (its final save
+	 * would overwrite it), and the run that follows this save holds it too.
+	 */
+	beginSave(pack: Pack): void {
+		const lock = holdPackLock(this.dir, pack.name, commandLine());
+		if ('message' in lock) throw new Error(lock.message);
 	}
 
 	#open(): PackStore {

@@ -6,10 +6,13 @@ import {packHosts, type Host, type Pack} from '../../pack/types.js';
 export type PackSink = {
 	saveHost(host: Host): void;
 	savePack(pack: Pack): void;
+	/** Called before anything is written (the CLI takes the pack's run lock here); throws to save nothing. */
+	beginSave?(pack: Pack): void;
 };
 
 /** Save the new hosts the pack uses, then the pack. Throws what the store throws. */
 export function savePackWithHosts(store: PackSink, pack: Pack, newHosts: readonly Host[]): void {
+	store.beginSave?.(pack);
 	const used = new Set(packHosts(pack).map(host => host.name));
 	for (const host of newHosts) if (used.has(host.name)) store.saveHost(host);
 	store.savePack(pack);
