@@ -109,7 +109,8 @@ export const HELP = `
 	as a flag and --yes, or it exits 2 naming the missing flag.
 
 	Exit codes: 0 done (status: healthy), 1 failed (status: a problem),
-	2 bad or missing flag, 130 interrupted.
+	2 bad or missing flag, 130 interrupted (Ctrl-C), 143 terminated
+	(SIGTERM), 129 hung up (SIGHUP): each host stops after its current command.
 `;
 
 export function parseCliFlags(argv: readonly string[] = process.argv.slice(2)): CliFlags & {args: string[]} {

@@ -14,7 +14,7 @@ import {planOptionsFor} from './plan-options.js';
 import {thisMachine} from '../run/local-host.js';
 import {defaultStoreDir} from '../pack/store.js';
 import {DEFAULT_AEGIR_HOME} from '../aegir-run/aegir-wanted.js';
-import {EXIT} from '../contracts/exit-codes.js';
+import {EXIT, exitCodeForStop} from '../contracts/exit-codes.js';
 
 const out = (text: string) => process.stdout.write(text);
 const err = (text: string) => process.stderr.write(text);
@@ -85,8 +85,8 @@ async function main(): Promise<number> {
 			err(`${outcome.message}\n`);
 			return EXIT.failed;
 		case 'quit':
-			err('Quit: nothing saved.\n');
-			return EXIT.interrupted;
+			err(outcome.signal ? `Stopped by ${outcome.signal}: nothing saved.\n` : 'Quit: nothing saved.\n');
+			return outcome.signal ? exitCodeForStop(outcome.signal) : EXIT.interrupted;
 		case 'cancelled':
 			err('Cancelled: nothing saved.\n');
 			return EXIT.interrupted;

@@ -1,7 +1,7 @@
 // A re-run command in a terminal without --yes: the wizard opens on that
 // flow's screens (add or remove a slave) and asks; a confirmed re-run then
 // runs as the menu's does.
-import {EXIT} from '../contracts/exit-codes.js';
+import {EXIT, exitCodeForStop} from '../contracts/exit-codes.js';
 import type {WizardInit} from '../ui/wizard/types.js';
 import type {CommandContext} from './command-context.js';
 import {runRerunRequest} from './menu-request.js';
@@ -14,8 +14,14 @@ export async function rerunInTerminal(context: CommandContext, startAt: NonNulla
 		case 'rerun':
 			return runRerunRequest(outcome.request, context);
 		case 'quit':
+			if (outcome.signal) {
+				context.err(`Stopped by ${outcome.signal}: nothing was run.\n`);
+				return exitCodeForStop(outcome.signal);
+			}
+			context.err('Quit: nothing was run.\n');
+			return EXIT.interrupted;
 		case 'cancelled':
-			context.err(`${outcome.kind === 'quit' ? 'Quit' : 'Cancelled'}: nothing was run.\n`);
+			context.err('Cancelled: nothing was run.\n');
 			return EXIT.interrupted;
 		case 'refused':
 			for (const message of outcome.messages) context.err(`${message}\n`);

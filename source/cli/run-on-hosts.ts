@@ -14,7 +14,8 @@ import {sshConnector} from '../remote/connect.js';
 import {NonInteractivePrompter} from './non-interactive-prompter.js';
 import {PlainReporter} from '../report/plain-reporter.js';
 import {type RunEvent, type RunListener} from '../contracts/events.js';
-import {EXIT} from '../contracts/exit-codes.js';
+import {EXIT, exitCodeForStop} from '../contracts/exit-codes.js';
+import {watchStopSignals} from './signals.js';
 import {probeLocalSources} from '../run/local-sources-probe.js';
 import {AegirPrerequisiteState} from '../aegir-run/prerequisite-state.js';
 import {resolvePlanOptions} from '../plan/options.js';
@@ -114,13 +115,13 @@ async function runLocked(run: PlanRun, context: ApplyContext): Promise<number> {
 	const interrupt = new AbortController();
 	const hardStop = new AbortController();
 	let prompter: Prompter;
+	let inkPrompter: InkPrompter | undefined;
 	let view: RunView | undefined;
-	let onSigint: (() => void) | undefined;
 
 	if (context.interactive) {
 		// Loaded only for a terminal: Ink costs about half a second of start-up.
 		const [{InkPrompter}, {renderRun}] = await Promise.all([import('../ui/run/ink-prompter.js'), import('../ui/run/render-run.js')]);
-		const inkPrompter: InkPrompter = new InkPrompter();
+		inkPrompter = new InkPrompter();
 		prompter = inkPrompter;
 		view = renderRun({
 			subscribe(listener) {
@@ -138,16 +139,33 @@ async function runLocked(run: PlanRun, context: ApplyContext): Promise<number> {
 			confirm: flags.moveAside,
 			say: (host, message) => reporter.say(host, message),
 		});
-		// First Ctrl-C: finish the current command on each host, then stop. Second: stop now.
-		onSigint = () => {
-			if (interrupt.signal.aborted) hardStop.abort();
-			else {
-				process.stderr.write('Interrupted: each host stops after its current command (Ctrl-C again to stop now).\n');
-				interrupt.abort();
-			}
-		};
-		process.on('SIGINT', onSigint);
 	}
+
+	// SIGINT (without a terminal: Ctrl-C), SIGTERM and SIGHUP: each host finishes its current
+	// command, then stops (exit 130, 143, 129). A second signal: stop now.
+	const unwatchSignals = watchStopSignals({
+		stop(signal) {
+			if (signal === 'SIGHUP' && view) {
+				// The terminal is gone: nobody can answer or read the screen. Take it down, keep the
+				// host logs, and let writes to the dead terminal fail quietly.
+				process.stdout.on('error', () => {});
+				process.stderr.on('error', () => {});
+				inkPrompter?.close();
+				try {
+					view.unmount();
+				} catch {
+					// The terminal may refuse even being restored.
+				}
+			} else if (view) {
+				// As a confirmed Ctrl-C on the screen: open questions are answered no.
+				inkPrompter?.close();
+			} else {
+				process.stderr.write(`${STOP_WORDS[signal]}: each host stops after its current command (Ctrl-C again to stop now).\n`);
+			}
+			interrupt.abort(signal);
+		},
+		hardStop: () => hardStop.abort(),
+	});
 
 	const connect = sshConnector({
 		prompter,
@@ -188,6 +206,8 @@ async function runLocked(run: PlanRun, context: ApplyContext): Promise<number> {
 			store.savePack(applied);
 		}
 
+		// Stopped by a signal after the hosts were done: no registration, the signal's exit code.
+		if (interrupt.signal.aborted && outcome.exitCode === EXIT.ok) return exitCodeForStop(interrupt.signal.reason);
 		if (aegir?.register && outcome.exitCode === EXIT.ok && (applied || outcome.dryRun)) {
 			const result = await registerAfterRun(aegir.setup, {pack: applied ?? plan.pack ?? run.pack, ...run.change}, {
 				dryRun: flags.dryRun,
@@ -205,6 +225,8 @@ async function runLocked(run: PlanRun, context: ApplyContext): Promise<number> {
 		process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
 		return EXIT.failed;
 	} finally {
-		if (onSigint) process.off('SIGINT', onSigint);
+		unwatchSignals();
 	}
 }
+
+const STOP_WORDS = {SIGINT: 'Interrupted', SIGTERM: 'Terminated (SIGTERM)', SIGHUP: 'Hung up (SIGHUP)'} as const;

@@ -2,12 +2,15 @@
 // offers (saved hosts and packs, ssh config hosts), run the wizard with a
 // terminal (Ink) or without one (flags only), and report how it ended.
 import {existsSync} from 'node:fs';
+import process from 'node:process';
 import {join, resolve} from 'node:path';
 import {readAegirServers} from '../aegir/alias-files.js';
 import {readSshConfigHosts} from '../pack/ssh-config-hosts.js';
 import {holdPackLock} from '../pack/run-lock.js';
 import {PackStore} from '../pack/store.js';
 import {commandLine} from './command-line.js';
+import {watchStopSignals} from './signals.js';
+import type {StopSignal} from '../contracts/exit-codes.js';
 import {packHosts, type Host, type Pack} from '../pack/types.js';
 import type {PlanOptions} from '../plan/options.js';
 import {mergeHosts} from '../ui/wizard/picker-hosts.js';
@@ -92,8 +95,8 @@ export type WizardOutcome =
 	| {kind: 'saved'; pack: Pack}
 	/** Bad or missing flags without a terminal (exit 2). */
 	| {kind: 'refused'; messages: string[]}
-	/** Ctrl-C (exit 130). */
-	| {kind: 'quit'}
+	/** Ctrl-C (exit 130), or a signal (SIGTERM 143, SIGHUP 129): nothing saved. */
+	| {kind: 'quit'; signal?: StopSignal}
 	/** Cancel chosen on the review (exit 130: stopped by the user, nothing saved). */
 	| {kind: 'cancelled'}
 	/** The store refused the pack (exit 1). */
@@ -161,6 +164,23 @@ export async function runInteractiveWizard(
 		// Ctrl-C is the wizard's to handle: it must end with 130 and save nothing.
 		{exitOnCtrlC: false},
 	);
-	await instance.waitUntilExit();
+	// SIGTERM, SIGHUP (and SIGINT from outside) leave the wizard as Ctrl-C does: nothing saved.
+	const unwatch = watchStopSignals({
+		stop(signal) {
+			outcome = {kind: 'quit', signal};
+			if (signal === 'SIGHUP') process.stdout.on('error', () => {});
+			try {
+				instance.unmount();
+			} catch {
+				// A terminal that hung up may refuse being restored.
+			}
+		},
+		hardStop: () => {},
+	});
+	try {
+		await instance.waitUntilExit();
+	} finally {
+		unwatch();
+	}
 	return outcome;
 }

@@ -15,6 +15,12 @@ export function exitCodeMeaning(code: number): string {
 		case EXIT.interrupted: {
 			return 'interrupted; each host stopped after its current command';
 		}
+		case EXIT.terminated: {
+			return 'terminated (SIGTERM); each host stopped after its current command';
+		}
+		case EXIT.hangup: {
+			return 'the terminal hung up (SIGHUP); each host stopped after its current command';
+		}
 		default: {
 			return 'unexpected error';
 		}

@@ -10,7 +10,7 @@ import type {Plan} from '../plan/step.js';
 import type {AegirPrerequisiteSource} from '../plan/steps/aegir-context.js';
 import type {Transport} from '../contracts/transport.js';
 import {type RecapRow, type RunEvent, type RunListener} from '../contracts/events.js';
-import {EXIT} from '../contracts/exit-codes.js';
+import {EXIT, exitCodeForStop} from '../contracts/exit-codes.js';
 import {createRunLogDir} from './host-log.js';
 import {HostRunner, type RunShared} from './host-runner.js';
 import {checkPlanGraph} from './plan-graph.js';
@@ -25,7 +25,7 @@ export type RunPlanOptions = {
 	dryRun?: boolean;
 	/** Where the per-run directory of host logs goes; no logs when absent. */
 	logDir?: string;
-	/** Interrupt request: each host stops after its current command. */
+	/** Interrupt request: each host stops after its current command. Its reason ('SIGTERM', 'SIGHUP') sets the exit code. */
 	signal?: AbortSignal;
 	/** Hard stop: running commands are closed at once (passed to the transport). */
 	abortSignal?: AbortSignal;
@@ -119,7 +119,7 @@ export async function runPlan(plan: Plan, options: RunPlanOptions): Promise<RunO
 	const recap = await Promise.all(plan.hosts.map(async hostPlan => new HostRunner(hostPlan, shared).run()));
 	options.signal?.removeEventListener('abort', onInterrupt);
 	const anyProblem = recap.some(row => row.failed > 0 || row.skipped > 0);
-	const exitCode = interrupted ? EXIT.interrupted : anyProblem ? EXIT.failed : EXIT.ok;
+	const exitCode = interrupted ? exitCodeForStop(options.signal?.reason) : anyProblem ? EXIT.failed : EXIT.ok;
 	emit({type: 'run-finished', at: Date.now(), recap, exitCode, logDir, interrupted});
 	return {exitCode, recap, logDir, interrupted, dryRun, facts: Object.fromEntries(shared.factsByHost)};
 }

@@ -46,3 +46,30 @@ test('Ctrl-C in the terminal wizard exits 130 at once and writes no store file',
 	expect(output).toContain('Quit: nothing saved.');
 	expect(existsSync(space.storeDir) ? readdirSync(space.storeDir) : []).toEqual([]);
 }, 30_000);
+
+test.each([
+	['SIGTERM', 143],
+	['SIGHUP', 129],
+] as const)('%s during the terminal wizard exits %i, saying nothing was saved, and writes no store file', async (signal, code) => {
+	space = workspace();
+	const pty = spawn(process.execPath, [CLI, '--store-dir', space.storeDir, '--ssh-config', space.sshConfig], {
+		name: 'xterm-256color',
+		cols: 80,
+		rows: 24,
+		env: cliEnv() as Record<string, string>,
+	});
+	child = pty;
+	let output = '';
+	let exit: {exitCode: number; signal?: number} | undefined;
+	pty.onData(data => (output += data));
+	pty.onExit(event => (exit = event));
+
+	await waitFor(() => output.includes('Name the pack'), 'the first screen');
+	process.kill(pty.pid, signal);
+	await waitFor(() => exit !== undefined, 'the exit', 5000);
+
+	// Exited on its own with the signal's code, not killed by the signal.
+	expect(exit).toMatchObject({exitCode: code, signal: 0});
+	if (signal === 'SIGTERM') expect(output).toContain('Stopped by SIGTERM: nothing saved.');
+	expect(existsSync(space.storeDir) ? readdirSync(space.storeDir) : []).toEqual([]);
+}, 30_000);

@@ -349,6 +349,24 @@ describe('runner: interrupt', () => {
 		expect(outcome.exitCode).toBe(130);
 	});
 
+	it.each([
+		['SIGTERM', 143],
+		['SIGHUP', 129],
+		['SIGINT', 130],
+	])('stopped by %s: the running command finishes, the rest is skipped, exit %i', async (signal, code) => {
+		const controller = new AbortController();
+		const transports = {
+			a: new FakeTransport('a', command => {
+				if (command === 'do s1') controller.abort(signal);
+				return {};
+			}),
+		};
+		const {outcome, finished, events} = await run(planOf({a: [doStep('a', 's1'), doStep('a', 's2')]}), {transports, signal: controller.signal});
+		expect(finished('a')).toEqual(['s1:changed', 's2:skipped']);
+		expect(outcome).toMatchObject({exitCode: code, interrupted: true});
+		expect(events.at(-1)).toMatchObject({type: 'run-finished', exitCode: code, interrupted: true});
+	});
+
 	it('runs nothing when interrupted before the start', async () => {
 		const controller = new AbortController();
 		controller.abort();
