@@ -3,8 +3,6 @@
 import type {HostKeyQuestion, Prompter} from '../contracts/prompter.js';
 
 export type NonInteractivePrompterOptions = {
-	/** `--accept-new-host-keys`: trust an unknown host key (it is appended to known_hosts). */
-	acceptNewHostKeys?: boolean;
 	/**
 	 * The answer to mid-run yes/no questions, e.g. `--move-aside` for "move the
 	 * files already in the mount point aside?". Default: no. A function can
@@ -25,12 +23,8 @@ export class NonInteractivePrompter implements Prompter {
 	}
 
 	async acceptHostKey(question: HostKeyQuestion): Promise<boolean> {
+		// --accept-new-host-keys is a policy around this prompter (host-key-policy.ts); the run says each key it accepts.
 		const key = `${question.keyType} key ${question.fingerprint} of ${question.address} port ${question.port}`;
-		if (this.#options.acceptNewHostKeys) {
-			this.#options.say(question.host, `accepting new ${key} (--accept-new-host-keys), adding it to ${question.knownHostsFile}`);
-			return true;
-		}
-
 		this.#options.say(
 			question.host,
 			`refusing unknown ${key}: it is not in ${question.knownHostsFile}. Check the fingerprint on the host (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub), then run again interactively or with --accept-new-host-keys`,

@@ -16,6 +16,7 @@ import {PlainReporter} from '../report/plain-reporter.js';
 import {type RunEvent, type RunListener} from '../contracts/events.js';
 import {EXIT, exitCodeForStop} from '../contracts/exit-codes.js';
 import {watchStopSignals} from './signals.js';
+import {withNewKeyPolicy} from './host-key-policy.js';
 import {probeLocalSources} from '../run/local-sources-probe.js';
 import {AegirPrerequisiteState} from '../aegir-run/prerequisite-state.js';
 import {resolvePlanOptions} from '../plan/options.js';
@@ -122,7 +123,8 @@ async function runLocked(run: PlanRun, context: ApplyContext): Promise<number> {
 		// Loaded only for a terminal: Ink costs about half a second of start-up.
 		const [{InkPrompter}, {renderRun}] = await Promise.all([import('../ui/run/ink-prompter.js'), import('../ui/run/render-run.js')]);
 		inkPrompter = new InkPrompter();
-		prompter = inkPrompter;
+		// With --accept-new-host-keys a new key is not asked about; the run screen shows each one accepted.
+		prompter = withNewKeyPolicy(inkPrompter, {accept: flags.acceptNewHostKeys});
 		view = renderRun({
 			subscribe(listener) {
 				listeners.add(listener);
@@ -134,11 +136,13 @@ async function runLocked(run: PlanRun, context: ApplyContext): Promise<number> {
 	} else {
 		const reporter = new PlainReporter({out: process.stdout});
 		listeners.add(reporter.listener);
-		prompter = new NonInteractivePrompter({
-			acceptNewHostKeys: flags.acceptNewHostKeys,
-			confirm: flags.moveAside,
-			say: (host, message) => reporter.say(host, message),
-		});
+		prompter = withNewKeyPolicy(
+			new NonInteractivePrompter({
+				confirm: flags.moveAside,
+				say: (host, message) => reporter.say(host, message),
+			}),
+			{accept: flags.acceptNewHostKeys},
+		);
 	}
 
 	// SIGINT (without a terminal: Ctrl-C), SIGTERM and SIGHUP: each host finishes its current
@@ -167,11 +171,9 @@ async function runLocked(run: PlanRun, context: ApplyContext): Promise<number> {
 		hardStop: () => hardStop.abort(),
 	});
 
+	// The runner hands each connection its own prompter: every key accepted is said and logged.
 	const connect = sshConnector({
 		prompter,
-		// Without a terminal the prompter accepts under the flag and says which key it recorded;
-		// letting the connector accept on its own would trust the key without a word in the output.
-		acceptNewHostKeys: context.interactive && flags.acceptNewHostKeys,
 		...(flags.knownHosts === undefined ? {} : {knownHostsFiles: [flags.knownHosts]}),
 		...(flags.sshConfig === undefined ? {} : {sshConfigFile: flags.sshConfig}),
 	});

@@ -10,6 +10,8 @@ import type {Transport} from '../contracts/transport.js';
 import {sshConnector} from '../remote/connect.js';
 import {healthJson, healthTable} from '../report/health-text.js';
 import {NonInteractivePrompter} from './non-interactive-prompter.js';
+import {withNewKeyPolicy} from './host-key-policy.js';
+import {announcingHostKeys} from '../run/host-key-notice.js';
 import {EXIT} from '../contracts/exit-codes.js';
 import type {CommandContext} from './command-context.js';
 
@@ -44,20 +46,27 @@ export async function runStatus(pack: Pack, options: StatusOptions): Promise<num
 	}
 
 	const useScreen = options.interactive && !options.json;
-	const prompter = new NonInteractivePrompter({
-		acceptNewHostKeys: options.acceptNewHostKeys,
-		// The row says what went wrong; a line on stderr would only tear the screen.
-		say: (host, message) => {
-			if (!useScreen) options.err(`${host}: ${message}\n`);
-		},
+	const prompter = withNewKeyPolicy(
+		new NonInteractivePrompter({
+			// The row says what went wrong; a line on stderr would only tear the screen.
+			say: (host, message) => {
+				if (!useScreen) options.err(`${host}: ${message}\n`);
+			},
+		}),
+		{accept: options.acceptNewHostKeys},
+	);
+	// Each host key accepted is said: at once without the screen, under it once it is closed.
+	const accepted: string[] = [];
+	const sayAccepted = (host: string, line: string) => {
+		if (useScreen) accepted.push(`${host}: ${line}\n`);
+		else options.err(`${host}: ${line}\n`);
+	};
+	const ssh = sshConnector({
+		prompter,
+		...(options.knownHosts === undefined ? {} : {knownHostsFiles: [options.knownHosts]}),
+		...(options.sshConfig === undefined ? {} : {sshConfigFile: options.sshConfig}),
 	});
-	const connect =
-		options.connect ??
-		sshConnector({
-			prompter,
-			...(options.knownHosts === undefined ? {} : {knownHostsFiles: [options.knownHosts]}),
-			...(options.sshConfig === undefined ? {} : {sshConfigFile: options.sshConfig}),
-		});
+	const connect = options.connect ?? ((host: Host) => ssh(host, announcingHostKeys(prompter, line => sayAccepted(host.name, line))));
 	const check = (signal?: AbortSignal) =>
 		checkPackHealth(pack, {
 			connect,
@@ -76,6 +85,7 @@ export async function runStatus(pack: Pack, options: StatusOptions): Promise<num
 				...(options.intervalMs === undefined ? {} : {intervalMs: options.intervalMs}),
 			});
 			const report = await view.waitUntilExit();
+			for (const line of accepted) options.err(line);
 			return report ? exitCodeOf(report) : EXIT.interrupted;
 		}
 

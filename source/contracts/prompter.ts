@@ -13,6 +13,8 @@ export type HostKeyQuestion = {
 };
 
 export interface Prompter {
+	/** Set when unknown host keys are accepted without asking: the reason said with each, e.g. '--accept-new-host-keys'. */
+	readonly acceptsNewHostKeys?: string;
 	/** Accept an unknown host key? (Accepting appends it to known_hosts.) */
 	acceptHostKey(question: HostKeyQuestion): Promise<boolean>;
 	/** The sudo password for user@host, or undefined to give up on that host. Kept in memory only. */

@@ -28,10 +28,12 @@ export type ConnectOptions = {
 	knownHostsFiles?: string[];
 	/** Read-only system files also trusted (as ssh does). Default: /etc/ssh/ssh_known_hosts{,2}. */
 	globalKnownHostsFiles?: string[];
-	/** Answers the unknown-host-key and sudo-password questions. Non-interactive callers pass one that refuses. */
+	/**
+	 * Answers the unknown-host-key and sudo-password questions; it is always asked
+	 * about an unknown key (a policy such as --accept-new-host-keys lives in the
+	 * prompter, so each acceptance can be said). Changed keys are refused regardless.
+	 */
 	prompter: Prompter;
-	/** Accept (and record) unknown host keys without asking. Changed keys are refused regardless. */
-	acceptNewHostKeys?: boolean;
 	/** Default ~/.ssh/config; false: read none. */
 	sshConfigFile?: string | false;
 	/** ssh-agent socket. Default process.env.SSH_AUTH_SOCK; false: no agent. */
@@ -166,24 +168,22 @@ export async function connectHost(host: Host, options: ConnectOptions): Promise<
 					break;
 			}
 			const file = knownHostsFiles[0]!;
-			let accepted = options.acceptNewHostKeys === true;
-			if (!accepted) {
-				clearTimeout(timer);
-				try {
-					accepted = await options.prompter.acceptHostKey({
-						host: host.name,
-						address: resolved.address,
-						port: resolved.port,
-						keyType,
-						fingerprint,
-						knownHostsFile: file,
-					});
-				} catch {
-					accepted = false;
-				}
-				if (settled) return false;
-				armTimer();
+			let accepted = false;
+			clearTimeout(timer);
+			try {
+				accepted = await options.prompter.acceptHostKey({
+					host: host.name,
+					address: resolved.address,
+					port: resolved.port,
+					keyType,
+					fingerprint,
+					knownHostsFile: file,
+				});
+			} catch {
+				accepted = false;
 			}
+			if (settled) return false;
+			armTimer();
 			if (!accepted) {
 				refusal = new HostKeyRejectedError(endpoint, keyType, fingerprint, file);
 				return false;
@@ -265,9 +265,9 @@ export async function connectHost(host: Host, options: ConnectOptions): Promise<
 	});
 }
 
-/** `connectHost` with the options bound: the `connect(host)` the runner takes. */
-export function sshConnector(options: ConnectOptions): (host: Host) => Promise<SshTransport> {
-	return host => connectHost(host, options);
+/** `connectHost` with the options bound: the `connect(host, prompter)` the runner takes (its prompter, when given, answers for that host). */
+export function sshConnector(options: ConnectOptions): (host: Host, prompter?: Prompter) => Promise<SshTransport> {
+	return (host, prompter) => connectHost(host, prompter ? {...options, prompter} : options);
 }
 
 /** Turn an ssh2 / socket error into the sentence a sysadmin needs. */

@@ -20,6 +20,8 @@ export type RunShared = {
 	stamp: string;
 	dryRun: boolean;
 	logDir?: string;
+	/** Each host's log, by host name, once its runner exists (notices about a host are written there too). */
+	hostLogs?: Map<string, HostLog>;
 	connect(host: HostPlan['host']): Promise<Transport>;
 	prompter: Prompter;
 	/** The run's Aegir side, handed to every step (present when the plan has Aegir prerequisite steps). */
@@ -67,6 +69,7 @@ export class HostRunner {
 		this.#plan = plan;
 		this.#shared = shared;
 		if (shared.logDir !== undefined) this.#log = new HostLog(shared.logDir, plan.host.name);
+		if (this.#log) shared.hostLogs?.set(plan.host.name, this.#log);
 	}
 
 	get #host() {

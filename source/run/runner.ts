@@ -11,15 +11,19 @@ import type {AegirPrerequisiteSource} from '../plan/steps/aegir-context.js';
 import type {Transport} from '../contracts/transport.js';
 import {type RecapRow, type RunEvent, type RunListener} from '../contracts/events.js';
 import {EXIT, exitCodeForStop} from '../contracts/exit-codes.js';
-import {createRunLogDir} from './host-log.js';
+import {createRunLogDir, type HostLog} from './host-log.js';
+import {announcingHostKeys} from './host-key-notice.js';
 import {HostRunner, type RunShared} from './host-runner.js';
 import {checkPlanGraph} from './plan-graph.js';
 import type {Prompter} from '../contracts/prompter.js';
 import {StepResults} from './step-results.js';
 
 export type RunPlanOptions = {
-	/** Open the one connection a host's steps share (the lead wires source/remote/ in). */
-	connect(host: Host): Promise<Transport>;
+	/**
+	 * Open the one connection a host's steps share (the lead wires source/remote/ in).
+	 * `prompter` is the run's, for that host: host keys it accepts are said and logged.
+	 */
+	connect(host: Host, prompter: Prompter): Promise<Transport>;
 	prompter: Prompter;
 	/** Connect and run read-only checks only; report what would change. */
 	dryRun?: boolean;
@@ -75,8 +79,11 @@ export async function runPlan(plan: Plan, options: RunPlanOptions): Promise<RunO
 	if (options.signal?.aborted) onInterrupt();
 	else options.signal?.addEventListener('abort', onInterrupt, {once: true});
 
+	// Filled by each HostRunner: a notice about a host is also a line in its log.
+	const hostLogs = new Map<string, HostLog>();
 	const notice = (level: 'info' | 'warn' | 'error', message: string, host?: string) => {
 		emit({type: 'notice', at: Date.now(), host, level, message});
+		if (host !== undefined) hostLogs.get(host)?.note(level === 'info' ? message : `${level}: ${message}`);
 	};
 
 	const sharedNotices = new Set<string>();
@@ -85,8 +92,9 @@ export async function runPlan(plan: Plan, options: RunPlanOptions): Promise<RunO
 		stamp,
 		dryRun,
 		logDir,
-		connect: options.connect,
+		connect: host => options.connect(host, announcingHostKeys(options.prompter, line => notice('info', line, host.name))),
 		prompter: options.prompter,
+		hostLogs,
 		...(options.aegir ? {aegir: options.aegir} : {}),
 		abortSignal: options.abortSignal ?? new AbortController().signal,
 		emit,

@@ -27,14 +27,8 @@ describe('NonInteractivePrompter', () => {
 		expect(said[0]![1]).toContain('--accept-new-host-keys');
 	});
 
-	it('accepts a new host key with --accept-new-host-keys, and says so', async () => {
-		const {said, prompter: p} = prompter({acceptNewHostKeys: true});
-		expect(await p.acceptHostKey(question)).toBe(true);
-		expect(said[0]![1]).toMatch(/accepting new ssh-ed25519 key SHA256:/);
-	});
-
 	it('never asks for a sudo password and says to use root or NOPASSWD sudo', async () => {
-		const {said, prompter: p} = prompter({acceptNewHostKeys: true, confirm: true});
+		const {said, prompter: p} = prompter({confirm: true});
 		expect(await p.sudoPassword('web3', 'deploy')).toBeUndefined();
 		expect(said[0]).toEqual(['web3', expect.stringMatching(/root.*NOPASSWD/)]);
 	});

@@ -129,7 +129,7 @@ describe.skipIf(!canRunLab.ok)('apply on a fresh 3-host pack', () => {
 	});
 
 	test('a hostile value reaching the SSH transport stays one argument, as root and through sudo: nothing injected runs', async () => {
-		const prompter = new NonInteractivePrompter({acceptNewHostKeys: false, confirm: false, say: () => {}});
+		const prompter = new NonInteractivePrompter({confirm: false, say: () => {}});
 		const hostile = [
 			"x'; touch /tmp/pwned; '",
 			'$(touch /tmp/pwned)',

@@ -4,7 +4,7 @@ import {access, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
-import {connectHost, type ConnectOptions} from '../../source/remote/connect.js';
+import {connectHost, sshConnector, type ConnectOptions} from '../../source/remote/connect.js';
 import {ConnectError, HostKeyMismatchError, HostKeyRejectedError} from '../../source/remote/errors.js';
 import {fingerprintSha256} from '../../source/remote/known-hosts.js';
 import type {SshTransport} from '../../source/remote/ssh-transport.js';
@@ -72,7 +72,7 @@ describe('host key verification', () => {
 	it('refuses a changed key loudly, naming file and line, before logging in or running anything', async () => {
 		const recorded = `# one\n# two\n${entryFor(server.port, otherKey())}`;
 		await writeFile(knownHosts, recorded);
-		const error = await connect({acceptNewHostKeys: true}).catch((caught: unknown) => caught);
+		const error = await connect({prompter: answeringPrompter({acceptHostKey: true})}).catch((caught: unknown) => caught);
 		expect(error).toBeInstanceOf(HostKeyMismatchError);
 		const mismatch = error as HostKeyMismatchError;
 		expect(mismatch.message).toContain(`HOST KEY MISMATCH for web1 (127.0.0.1:${server.port}): the key offered does not match ${knownHosts} line 3.`);
@@ -109,11 +109,20 @@ describe('host key verification', () => {
 		expect(prompter.hostKeyQuestions).toHaveLength(1);
 	});
 
-	it('records an unknown key without asking under acceptNewHostKeys', async () => {
-		const prompter = answeringPrompter();
-		await connect({prompter, acceptNewHostKeys: true});
-		expect(prompter.hostKeyQuestions).toEqual([]);
+	it('puts every unknown key to the prompter, exactly once: accepting by flag is the prompter\'s policy, so it can be said', async () => {
+		const prompter = answeringPrompter({acceptHostKey: true});
+		await connect({prompter});
+		expect(prompter.hostKeyQuestions.map(question => question.fingerprint)).toEqual([fingerprintSha256(server.hostKeyBlob)]);
 		expect(await readFile(knownHosts, 'utf8')).toBe(entryFor(server.port, server.hostKeyBlob));
+	});
+
+	it('sshConnector: the prompter given with a host answers for that host', async () => {
+		const bound = answeringPrompter({acceptHostKey: false});
+		const perHost = answeringPrompter({acceptHostKey: true});
+		const transport = await sshConnector(options({prompter: bound}))(server.host(), perHost);
+		transports.push(transport);
+		expect(bound.hostKeyQuestions).toEqual([]);
+		expect(perHost.hostKeyQuestions).toHaveLength(1);
 	});
 
 	it('refuses an unknown key when the (non-interactive) prompter says no: nothing recorded, nothing run', async () => {
@@ -163,7 +172,7 @@ describe('connection failures', () => {
 	it('fails fast with "connection refused" on a closed port', async () => {
 		const port = await closedPort();
 		const started = Date.now();
-		const error = await connect({acceptNewHostKeys: true}, {...server.host(), port}).catch((caught: unknown) => caught);
+		const error = await connect({prompter: answeringPrompter({acceptHostKey: true})}, {...server.host(), port}).catch((caught: unknown) => caught);
 		expect(error).toBeInstanceOf(ConnectError);
 		expect(error).toMatchObject({reason: 'refused'});
 		expect((error as Error).message).toContain(`web1 (127.0.0.1:${port}): connection refused`);
@@ -174,7 +183,7 @@ describe('connection failures', () => {
 		const silent = await startSilentServer();
 		try {
 			const started = Date.now();
-			const error = await connect({acceptNewHostKeys: true, readyTimeoutMs: 800}, {...server.host(), port: silent.port}).catch((caught: unknown) => caught);
+			const error = await connect({prompter: answeringPrompter({acceptHostKey: true}), readyTimeoutMs: 800}, {...server.host(), port: silent.port}).catch((caught: unknown) => caught);
 			const elapsed = Date.now() - started;
 			expect(error).toMatchObject({reason: 'timeout'});
 			expect((error as Error).message).toContain('no SSH login within 0.8 s');
@@ -188,7 +197,7 @@ describe('connection failures', () => {
 	it('reports failed authentication with what was tried', async () => {
 		const wrongKey = join(dir, 'wrong_key');
 		await writeFile(wrongKey, generateTestKeyPair().private, {mode: 0o600});
-		const error = await connect({acceptNewHostKeys: true}, {...server.host(), identityFile: wrongKey}).catch((caught: unknown) => caught);
+		const error = await connect({prompter: answeringPrompter({acceptHostKey: true})}, {...server.host(), identityFile: wrongKey}).catch((caught: unknown) => caught);
 		expect(error).toMatchObject({reason: 'auth'});
 		expect((error as Error).message).toContain(`Authentication failed for root on web1 (127.0.0.1:${server.port}): tried ${wrongKey}.`);
 		expect(server.stats.opened).toBe(0);
@@ -197,7 +206,7 @@ describe('connection failures', () => {
 	it('explains a passphrase-protected key instead of trying nothing silently', async () => {
 		const locked = join(dir, 'locked_key');
 		await writeFile(locked, generateTestKeyPair('ed25519', 'pass').private, {mode: 0o600});
-		const error = await connect({acceptNewHostKeys: true}, {...server.host(), identityFile: locked}).catch((caught: unknown) => caught);
+		const error = await connect({prompter: answeringPrompter({acceptHostKey: true})}, {...server.host(), identityFile: locked}).catch((caught: unknown) => caught);
 		expect(error).toMatchObject({reason: 'auth'});
 		expect((error as Error).message).toContain(`${locked} is passphrase-protected: load it into ssh-agent`);
 		expect(server.authAttempts).toBe(0);

@@ -9,6 +9,7 @@ import type {RunEvent} from '../../source/contracts/events.js';
 import {PlanGraphError} from '../../source/run/plan-graph.js';
 import {runPlan, type RunPlanOptions} from '../../source/run/runner.js';
 import {host as makeHost, makeFacts, refusingPrompter} from '../plan/fixtures.js';
+import type {HostKeyQuestion, Prompter} from '../../source/contracts/prompter.js';
 import {FakeTransport, gate} from './fake-transport.js';
 
 /** A step that runs its commands once; its check says ok afterwards (so the default verify passes). */
@@ -411,6 +412,51 @@ describe('runner: logs', () => {
 			},
 		});
 		expect(outcome.exitCode).toBe(0);
+	});
+});
+
+describe('runner: host keys accepted while connecting', () => {
+	let dir: string | undefined;
+	afterEach(() => {
+		if (dir) rmSync(dir, {recursive: true, force: true});
+	});
+
+	const question = (host: string): HostKeyQuestion => ({
+		host,
+		address: '192.0.2.10',
+		port: 22,
+		keyType: 'ssh-ed25519',
+		fingerprint: 'SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU',
+		knownHostsFile: '/root/.ssh/known_hosts',
+	});
+
+	it('each accepted key is a notice naming its fingerprint and why, and a line in that host\'s log', async () => {
+		dir = mkdtempSync(join(tmpdir(), 'aegir-pack-logs-'));
+		const accepting: Prompter = {...refusingPrompter, acceptsNewHostKeys: '--accept-new-host-keys', acceptHostKey: async () => true};
+		const {outcome, events} = await run(planOf({a: [okStep('a', 'x')]}), {
+			logDir: dir,
+			prompter: accepting,
+			// As the SSH layer does: the unknown key is put to the prompter it is given for this host.
+			connect: async (host: Host, prompter?: Prompter) => {
+				if (!(await prompter?.acceptHostKey(question(host.name)))) throw new Error('host key refused');
+				return new FakeTransport(host.name);
+			},
+		});
+		const line = 'accepting new ssh-ed25519 key SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU of 192.0.2.10 port 22 (--accept-new-host-keys), adding it to /root/.ssh/known_hosts';
+		expect(events).toContainEqual(expect.objectContaining({type: 'notice', host: 'a', level: 'info', message: line}));
+		expect(readFileSync(join(outcome.logDir!, 'a.log'), 'utf8')).toContain(line);
+	});
+
+	it('a key a person accepted says so', async () => {
+		const asking: Prompter = {...refusingPrompter, acceptHostKey: async () => true};
+		const {events} = await run(planOf({a: [okStep('a', 'x')]}), {
+			prompter: asking,
+			connect: async (host: Host, prompter?: Prompter) => {
+				await prompter?.acceptHostKey(question(host.name));
+				return new FakeTransport(host.name);
+			},
+		});
+		expect(events).toContainEqual(expect.objectContaining({type: 'notice', host: 'a', message: expect.stringContaining('(you said yes)')}));
 	});
 });
 
