@@ -2,9 +2,10 @@
 // them: `<aegirHome>/.drush/server_<name>.alias.drushrc.php`. Files are parsed
 // (never run); a file that cannot be read exactly is reported and skipped.
 
-import {readFile, readdir, stat} from 'node:fs/promises';
+import {readdir} from 'node:fs/promises';
 import path from 'node:path';
 import {aegirContextName} from '../pack/validate.js';
+import {readAliasFile} from './read-alias-file.js';
 import {PhpExportError, isPhpList, parseAliasFile, type PhpArray, type PhpValue} from './php-export-reader.js';
 
 export type AegirServer = {
@@ -180,18 +181,14 @@ export async function readAegirServers(aegirHome: string): Promise<AegirServers>
 	for (const name of names.filter(name => SERVER_ALIAS_FILE.test(name)).sort()) {
 		const file = path.join(directory, name);
 		try {
-			const info = await stat(file);
-			if (!info.isFile()) {
-				problems.push({file, message: 'is not a regular file'});
+			// Not through a link, not blocking on a FIFO: .drush is the aegir user's to write.
+			const read = await readAliasFile(file, MAX_ALIAS_FILE_BYTES);
+			if ('problem' in read) {
+				problems.push({file, message: read.problem});
 				continue;
 			}
 
-			if (info.size > MAX_ALIAS_FILE_BYTES) {
-				problems.push({file, message: `is ${info.size} bytes, far too large for an alias file`});
-				continue;
-			}
-
-			const result = parseServerAliasFile(file, await readFile(file));
+			const result = parseServerAliasFile(file, read.bytes);
 			if (isProblem(result)) problems.push(result);
 			else servers.push(result);
 		} catch (error) {

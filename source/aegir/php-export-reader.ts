@@ -260,7 +260,9 @@ export function parsePhpExport(text: string): PhpValue {
 export function parseAliasFile(text: string): Map<string, PhpValue> {
 	const reader = new Reader(text);
 	if (!reader.peek('<?php') || !WHITESPACE.has(text[5] ?? '')) {
-		reader.fail("expected the file to start with '<?php' and a space or newline", 0);
+		if (text.length === 0) reader.fail("expected the file to start with '<?php' and a space or newline", 0);
+		// What it holds is not shown: a file that is not PHP at all may be anything (a planted copy of a secret).
+		throw new PhpExportError("expected the file to start with '<?php' and a space or newline; this is not an alias file", 1, 1);
 	}
 
 	// Past the open tag.

@@ -1,3 +1,4 @@
+import {execFileSync} from 'node:child_process';
 import {mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
@@ -172,19 +173,45 @@ describe('readAegirServers on a real directory', () => {
 		expect(result.problems).toEqual([{file: path.join(directory, '.drush', 'server_dir.alias.drushrc.php'), message: 'is not a regular file'}]);
 	});
 
-	test('a dangling symlink is reported', async () => {
+	test('a dangling symlink is reported as a link, naming where it points', async () => {
 		const directory = tempHome();
 		const link = path.join(directory, '.drush', 'server_gone.alias.drushrc.php');
 		symlinkSync('/nonexistent/aegir-pack-test', link);
 		const result = await readAegirServers(directory);
-		expect(result.problems).toEqual([{file: link, message: 'disappeared while being read'}]);
+		expect(result.problems).toEqual([
+			{file: link, message: 'is a symbolic link to /nonexistent/aegir-pack-test: skipped (alias files are written by provision, never links)'},
+		]);
 	});
 
-	test('a symlink to a good alias file is read through', async () => {
+	// Root reads .drush, which the aegir user writes: a link planted there must not make root read
+	// (and print) another file. An intended change: a link to a good alias file was read through before.
+	test('a symlink, even to a good alias file, is reported and not followed', async () => {
 		const directory = tempHome();
-		symlinkSync(file('server_web1examplecom'), path.join(directory, '.drush', 'server_web1examplecom.alias.drushrc.php'));
+		const link = path.join(directory, '.drush', 'server_web1examplecom.alias.drushrc.php');
+		symlinkSync(file('server_web1examplecom'), link);
 		const result = await readAegirServers(directory);
-		expect(result.servers.map(server => server.remoteHost)).toEqual(['web1.example.com']);
+		expect(result.servers).toEqual([]);
+		expect(result.problems).toEqual([{file: link, message: `is a symbolic link to ${file('server_web1examplecom')}: skipped (alias files are written by provision, never links)`}]);
+	});
+
+	test('a link to a secret: no message carries a byte of it', async () => {
+		const directory = tempHome();
+		const secret = path.join(directory, 'shadow');
+		writeFileSync(secret, 'root:$6$secretsalt$secrethash:19000:0:99999:7:::\n');
+		symlinkSync(secret, path.join(directory, '.drush', 'server_x.alias.drushrc.php'));
+		// The same bytes as a file of its own are not an alias file either: still nothing of them is shown.
+		writeFileSync(path.join(directory, '.drush', 'server_y.alias.drushrc.php'), 'root:$6$secretsalt$secrethash:19000:0:99999:7:::\n');
+		const result = await readAegirServers(directory);
+		expect(result.problems).toHaveLength(2);
+		for (const problem of result.problems) expect(problem.message).not.toMatch(/secret|root:/);
+	});
+
+	test('a FIFO named like an alias file is reported at once, not waited on', async () => {
+		const directory = tempHome();
+		const fifo = path.join(directory, '.drush', 'server_fifo.alias.drushrc.php');
+		execFileSync('mkfifo', [fifo]);
+		const result = await readAegirServers(directory);
+		expect(result.problems).toEqual([{file: fifo, message: 'is not a regular file'}]);
 	});
 
 	test('an oversized file is reported without being read', async () => {
