@@ -54,7 +54,8 @@ export type RunEvent =
 	  }
 	| {type: 'host-finished'; at: number; host: string; status: 'ok' | 'failed'; failedStep?: string; durationMs: number; logPath?: string}
 	/** Something the user must see that is not a step: a lock countdown, a uid/gid table, a warning. */
-	| {type: 'notice'; at: number; host?: string; level: 'info' | 'warn' | 'error'; message: string}
+	/** lasting: kept for the run's summary even when it is a host's info notice (e.g. an accepted host key). */
+	| {type: 'notice'; at: number; host?: string; level: 'info' | 'warn' | 'error'; message: string; lasting?: boolean}
 	| {type: 'run-finished'; at: number; recap: RecapRow[]; exitCode: number; logDir?: string; interrupted: boolean};
 
 export type RunListener = (event: RunEvent) => void;

@@ -81,8 +81,8 @@ export async function runPlan(plan: Plan, options: RunPlanOptions): Promise<RunO
 
 	// Filled by each HostRunner: a notice about a host is also a line in its log.
 	const hostLogs = new Map<string, HostLog>();
-	const notice = (level: 'info' | 'warn' | 'error', message: string, host?: string) => {
-		emit({type: 'notice', at: Date.now(), host, level, message});
+	const notice = (level: 'info' | 'warn' | 'error', message: string, host?: string, lasting = false) => {
+		emit({type: 'notice', at: Date.now(), host, level, message, ...(lasting ? {lasting} : {})});
 		if (host !== undefined) hostLogs.get(host)?.note(level === 'info' ? message : `${level}: ${message}`);
 	};
 
@@ -92,7 +92,8 @@ export async function runPlan(plan: Plan, options: RunPlanOptions): Promise<RunO
 		stamp,
 		dryRun,
 		logDir,
-		connect: host => options.connect(host, announcingHostKeys(options.prompter, line => notice('info', line, host.name))),
+		// Lasting: a key trusted for good is said in the run's summary, not only while its pane shows it.
+		connect: host => options.connect(host, announcingHostKeys(options.prompter, line => notice('info', line, host.name, true))),
 		prompter: options.prompter,
 		hostLogs,
 		...(options.aegir ? {aegir: options.aegir} : {}),

@@ -443,7 +443,8 @@ describe('runner: host keys accepted while connecting', () => {
 			},
 		});
 		const line = 'accepting new ssh-ed25519 key SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU of 192.0.2.10 port 22 (--accept-new-host-keys), adding it to /root/.ssh/known_hosts';
-		expect(events).toContainEqual(expect.objectContaining({type: 'notice', host: 'a', level: 'info', message: line}));
+		// Lasting: the run screen keeps it for the summary (a host's other info notices live in its pane only).
+		expect(events).toContainEqual(expect.objectContaining({type: 'notice', host: 'a', level: 'info', message: line, lasting: true}));
 		expect(readFileSync(join(outcome.logDir!, 'a.log'), 'utf8')).toContain(line);
 	});
 

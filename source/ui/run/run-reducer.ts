@@ -210,9 +210,9 @@ export function reduceRun(state: RunState, event: RunEvent): RunState {
 		case 'notice': {
 			const notice: Notice = {at: event.at, host: event.host, level: event.level, message: clean(event.message)};
 			let next = state;
-			// A host's info notices (countdowns) live in its pane only; the rest is listed under the panes.
+			// A host's info notices (countdowns) live in its pane only, unless lasting; the rest is listed under the panes.
 			if (event.host !== undefined && event.level === 'info') next = updateHost(next, event.host, pane => ({...pane, notice}));
-			if (event.host === undefined || event.level !== 'info') next = {...next, notices: addNotice(next.notices, notice)};
+			if (event.host === undefined || event.level !== 'info' || event.lasting) next = {...next, notices: addNotice(next.notices, notice)};
 			return next;
 		}
 

@@ -147,6 +147,13 @@ describe('reduceRun: notices', () => {
 		expect(pane(state, 'web1').notice).toBeUndefined();
 	});
 
+	it('a host notice marked lasting (an accepted host key) is listed for the summary as well as shown in the pane', () => {
+		const message = 'accepting new ssh-ed25519 key SHA256:abc of 192.0.2.10 port 22 (--accept-new-host-keys), adding it to /root/.ssh/known_hosts';
+		const state = reduce([runStarted(summaries(1)), {type: 'notice', at: T0, host: 'web1', level: 'info', message, lasting: true}]);
+		expect(pane(state, 'web1').notice?.message).toBe(message);
+		expect(state.notices.map(notice => [notice.host, notice.message])).toEqual([['web1', message]]);
+	});
+
 	it('lists run-wide notices and host warnings, cleaned and bounded', () => {
 		let state = reduce([runStarted(summaries(2)), {type: 'notice', at: T0, level: 'error', message: 'uid differs\u001B[31m!'}, {type: 'notice', at: T0, host: 'web2', level: 'warn', message: 'moved aside'}]);
 		expect(state.notices.map(notice => [notice.host, notice.level, notice.message])).toEqual([
