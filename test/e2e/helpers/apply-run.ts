@@ -95,6 +95,8 @@ export type StreamingRun = {
 	/** Resolves when stdout shows `pattern`; rejects if the program exits first or after `timeoutMs`. */
 	waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
 	done: Promise<CliResult>;
+	/** Send the running CLI a signal (SIGTERM, SIGHUP…), as a supervisor or a closing terminal does. */
+	kill(signal: NodeJS.Signals): void;
 };
 
 /** The CLI without a terminal, its output readable while it runs (to apply a fault mid-run). */
@@ -134,6 +136,9 @@ export function startCli(args: string[]): StreamingRun {
 			}
 		},
 		done,
+		kill: signal => {
+			if (!exited) child.kill(signal);
+		},
 	};
 }
 

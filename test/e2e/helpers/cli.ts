@@ -54,6 +54,8 @@ export type PtySession = {
 	/** Resolves with the exit code once the program exits. */
 	exit: Promise<number>;
 	kill(): void;
+	/** The program's process id (to send it a signal of one's own choosing). */
+	pid: number;
 };
 
 /** Any program in a pty of `cols`×`rows` (default 80×24, the users' plain terminal). */
@@ -98,6 +100,7 @@ export function spawnPty(
 		kill: () => {
 			if (!exited) term.kill();
 		},
+		pid: term.pid,
 	};
 }
 
