@@ -5,8 +5,10 @@
 import {execFileSync} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import {stripVTControlCharacters} from 'node:util';
 import {describe, expect, test} from 'vitest';
 import {
+	applyArgs,
 	logDirOf,
 	parseRecap,
 	runApply,
@@ -16,8 +18,15 @@ import {
 	useLabAndAegirServer,
 } from './helpers/apply-run.js';
 import {canRunLab, type Lab} from './helpers/lab.js';
+import {spawnCliPty} from './helpers/cli.js';
 
 const HOSTS = ['master', 'web1', 'web2'];
+
+/** The newest run's log directory under the store (a terminal run prints it only in its summary). */
+function newestLogDir(server: AegirServer): string {
+	const logs = path.join(server.storeDir, 'logs');
+	return path.join(logs, fs.readdirSync(logs).sort().at(-1)!);
+}
 
 /** The commands a host's run log says were run on it (`[time] $ command`). */
 function commandsLogged(logDir: string, host: string): string[] {
@@ -73,6 +82,29 @@ describe.skipIf(!canRunLab.ok)('apply meeting host keys it does not know', () =>
 		const again = await runApply(lab, server, {knownHosts, extra: ['--dry-run']});
 		expect(again.code, again.stdout + again.stderr).toBe(0);
 		expect(fs.readFileSync(knownHosts, 'utf8').split('\n').filter(Boolean)).toEqual(lines);
+	});
+
+	test('in a terminal, --accept-new-host-keys says each key it accepts (fingerprint, file) and writes it to that host\'s log', async () => {
+		const freshKnownHosts = path.join(server.dir, 'known_hosts-terminal');
+		fs.writeFileSync(freshKnownHosts, '');
+		const session = spawnCliPty(applyArgs(lab, server, {knownHosts: freshKnownHosts, extra: ['--accept-new-host-keys', '--dry-run']}));
+		let code: number;
+		try {
+			code = await session.exit;
+		} finally {
+			session.kill();
+		}
+		// Everything the terminal was sent, as a person read it (wrapped lines joined).
+		const shown = stripVTControlCharacters(session.output()).replaceAll(/\s+/g, ' ');
+		expect(code, shown).toBe(0);
+		const logDir = newestLogDir(server);
+		for (const host of HOSTS) {
+			const {address, hostKeyFingerprint} = lab.host(host);
+			const line = `accepting new ssh-ed25519 key ${hostKeyFingerprint} of ${address} port 22 (--accept-new-host-keys), adding it to ${freshKnownHosts}`;
+			expect(shown, host).toContain(`${host}: ${line}`);
+			expect(fs.readFileSync(path.join(logDir, `${host}.log`), 'utf8'), host).toContain(line);
+		}
+		expect(fs.readFileSync(freshKnownHosts, 'utf8').split('\n').filter(Boolean)).toHaveLength(HOSTS.length);
 	});
 
 	test('a changed host key is refused with the file and line named, and no command runs on that host', async () => {
