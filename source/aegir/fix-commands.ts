@@ -4,7 +4,7 @@
 
 import {aptInstallCommand, describeAptInstall} from '../shell/apt.js';
 import {unifiedDiff} from '../shell/unified-diff.js';
-import {describeSafeEdit, expectedFrom, safeEditCommand, type SafeEditOptions} from '../shell/safe-edit.js';
+import {describeSafeEdit, expectedFrom, safeEdit, type SafeEditOptions} from '../shell/safe-edit.js';
 import {commandLine} from '../shell/quote.js';
 import type {FixCommand, PrerequisiteFix} from './prerequisite-types.js';
 
@@ -58,10 +58,11 @@ export function editFile(
 ): FileEdit {
 	const {current, content, ...edit} = options;
 	const safe: SafeEditOptions = {...edit, expected: expectedFrom(current)};
+	const {command, stdin} = safeEdit(safe, content);
 	return {
 		steps: [
 			{
-				command: {command: safeEditCommand(safe), stdin: content, what: `writing ${options.target}`},
+				command: {command, stdin, what: `writing ${options.target}`},
 				display: describeSafeEdit(safe),
 			},
 		],

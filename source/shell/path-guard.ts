@@ -39,6 +39,7 @@ export function linkRefusal(path: string, target: string, expected: string): str
  */
 export const PATH_GUARD = `
 # ---- aegir-pack path guard ----
+ap_me=$(id -u) ap_me_name=$(id -un)
 ap_fail() { printf 'aegir-pack: %s\\n' "$*" >&2; exit 1; }
 ap_no_link() {
 	if [ -L "$1" ]; then
@@ -48,7 +49,6 @@ ap_no_link() {
 ap_audit() {
 	ap_path=$1 ap_user=$2 ap_hops=0
 	ap_uid=$(id -u -- "$ap_user" 2>/dev/null) || ap_uid=none
-	ap_me=$(id -u)
 	while :; do
 		ap_cur=/ ap_who=root ap_rest=\${ap_path#/}
 		while :; do
@@ -83,7 +83,7 @@ ap_audit() {
 		done
 	done
 }
-ap_as() { ap_u=$1; shift; if [ "$ap_u" = root ] || [ "$ap_u" = "$(id -un)" ]; then "$@"; else runuser -u "$ap_u" -- "$@"; fi; }
+ap_as() { ap_u=$1; shift; if [ "$ap_u" = root ] || [ "$ap_u" = "$ap_me_name" ]; then "$@"; else runuser -u "$ap_u" -- "$@"; fi; }
 ap_expect_dir() {
 	ap_no_link "$1" "a directory"
 	ap_i=$(stat -c '%F|%U' -- "$1" 2>/dev/null) || ap_fail "$1 disappeared"
@@ -91,10 +91,12 @@ ap_expect_dir() {
 }
 ap_mkdir() {
 	ap_no_link "$1" "a directory"
+	ap_own=$2
+	[ "$ap_own" != root ] || ap_own=$ap_me_name
 	ap_a=$(ap_audit "$(dirname -- "$1")" "$2") || exit 1
 	ap_as "$ap_a" mkdir -m "$3" -- "$1" || ap_fail "cannot create $1"
-	if [ "$ap_a" = root ] && [ "$2" != root ] && [ "$2" != "$(id -un)" ]; then chown -h -- "$2:" "$1" || ap_fail "cannot give $1 to $2"; fi
-	ap_expect_dir "$1" "$2"
+	if [ "$ap_a" = root ] && [ "$ap_own" != "$ap_me_name" ]; then chown -h -- "$ap_own:" "$1" || ap_fail "cannot give $1 to $ap_own"; fi
+	ap_expect_dir "$1" "$ap_own"
 }
 ap_mkdir_p() {
 	if [ -d "$1" ] && [ ! -L "$1" ]; then return 0; fi
@@ -106,7 +108,6 @@ ap_mkdir_p() {
 	if [ "\${4:-}" = parent ]; then
 		# A missing parent belongs to whoever may act where it is created.
 		ap_owner=$(ap_audit "$(dirname -- "$1")" "$2") || exit 1
-		[ "$ap_owner" != root ] || ap_owner=$(id -un)
 		ap_mkdir "$1" "$ap_owner" "$3"
 	else
 		ap_mkdir "$1" "$2" "$3"
