@@ -34,8 +34,9 @@ export function linkRefusal(path: string, target: string, expected: string): str
  * - `ap_mkdir_p PATH USER MODE`: the same, creating missing parents first
  *   (each owned by whoever may act where it is created).
  * - `ap_chown_dir DIR USER [MODE]`: give the directory DIR itself to USER (and
- *   set MODE), acting on the directory entered with cd -P after checking it is
- *   DIR: a rename or a link swapped in afterwards changes nothing.
+ *   set MODE; an empty USER keeps the owner), acting on the directory entered
+ *   with cd -P after checking it is DIR: a rename or a link swapped in
+ *   afterwards changes nothing.
  */
 export const PATH_GUARD = `
 # ---- aegir-pack path guard ----
@@ -120,10 +121,10 @@ ap_chown_dir() {
 	(
 		cd -P -- "$1" 2>/dev/null || ap_fail "cannot enter $1"
 		[ "$(pwd -P)" = "$ap_want" ] || ap_fail "$1 changed while being checked (it now leads to $(pwd -P)); nothing was changed"
-		chown -- "$2:" . || ap_fail "cannot give $1 to $2"
+		if [ -n "$2" ]; then chown -- "$2:" . || ap_fail "cannot give $1 to $2"; fi
 		if [ -n "\${3:-}" ]; then chmod -- "$3" . || ap_fail "cannot set mode $3 on $1"; fi
 	) || exit 1
-	ap_expect_dir "$1" "$2"
+	if [ -n "$2" ]; then ap_expect_dir "$1" "$2"; else ap_no_link "$1" "a directory"; fi
 }
 # ---- end of the path guard ----
 `;

@@ -158,7 +158,11 @@ export function safeEdit(options: SafeEditOptions, content: Uint8Array | string)
 
 /** How a dry run describes the edit, in one readable line. */
 export function describeSafeEdit(options: SafeEditOptions): string {
-	const steps = [`write ${options.target} atomically (temp file in the same directory, same owner and mode`];
+	const user = options.user ?? 'root';
+	const steps =
+		user === 'root'
+			? [`write ${options.target} atomically (temp file in the same directory, same owner and mode`]
+			: [`write ${options.target} atomically as ${user}, refusing a symbolic link (temp file in the same directory, same mode`];
 	if (options.validate) steps.push(`validated with ${options.validateLabel ?? options.validate}`);
 	if (options.backup !== false) steps.push(`backup ${options.target}.aegir-pack-${options.stamp}.bak`);
 	return `${steps.join(', ')}, then mv)`;
