@@ -46,6 +46,13 @@ describe('preflight checks', () => {
 		expect(await check(systemStep(web1), {commands: ['apt-get', 'dpkg']})).toMatchObject({state: 'fail', message: expect.stringContaining('missing commands: dpkg-query, findmnt')});
 	});
 
+	it('needs the tools the path guard and safe-edit use (issue 11)', async () => {
+		const without = (name: string) => makeFacts().commands.filter(command => command !== name);
+		for (const tool of ['runuser', 'stat', 'readlink', 'base64']) {
+			expect(await check(systemStep(web1), {commands: without(tool)})).toMatchObject({state: 'fail', message: `missing commands: ${tool}`});
+		}
+	});
+
 	it('wants free space on / and /var', async () => {
 		expect(await check(diskStep(web1, options), {freeKb: {'/': 50 * 1024, '/var': 5 * 1024 * 1024}})).toMatchObject({
 			state: 'fail',
