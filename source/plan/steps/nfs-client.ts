@@ -81,6 +81,8 @@ export function mountPointStep(host: Host, pack: Pack, options: ResolvedPlanOpti
 	const moveCommand = (stamp: string) => moveAsideCommand(path, movedAsidePath(path, stamp), options.aegirUser);
 
 	const assess = (facts: Facts): CheckResult => {
+		// A link is named as such, whatever findmnt found where it leads.
+		if (facts.sharedDir.state === 'link') return {state: 'fail', message: linkRefusal(path, facts.sharedDir.target, MOUNT_POINT)};
 		const state = mountState(facts, pack);
 		switch (state.kind) {
 			case 'hung': {
@@ -116,10 +118,6 @@ export function mountPointStep(host: Host, pack: Pack, options: ResolvedPlanOpti
 
 			case 'not-directory': {
 				return {state: 'fail', message: `${path} exists and is not a directory`};
-			}
-
-			case 'link': {
-				return {state: 'fail', message: linkRefusal(path, directory.target, MOUNT_POINT)};
 			}
 
 			case 'unresponsive': {
@@ -247,6 +245,7 @@ export function mountStep(host: Host, pack: Pack, options: Pick<ResolvedPlanOpti
 		host: host.name,
 		dependsOn: [exportStepRef(pack)],
 		check({facts}) {
+			if (facts.sharedDir.state === 'link') return {state: 'fail', message: linkRefusal(path, facts.sharedDir.target, MOUNT_POINT)};
 			const state = mountState(facts, pack);
 			switch (state.kind) {
 				case 'hung': {
