@@ -4,7 +4,7 @@
 import type {Host, Pack} from '../pack/types.js';
 import type {Facts} from '../plan/facts.js';
 import {editFstab, fstabLine, fstabMountPoint, missingMountFlags, nfsSource} from '../plan/fstab.js';
-import {mountState, nextMountNote, type MountState} from '../plan/steps/nfs-client.js';
+import {nextMountNote, type MountState} from '../plan/steps/nfs-client.js';
 import {utf8ByteText} from '../shell/byte-text.js';
 import {normalizeMountPath} from '../plan/tab-field.js';
 import {APPLY_AGAIN, runOn} from './fixes.js';

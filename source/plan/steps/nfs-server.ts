@@ -2,7 +2,7 @@
 // their mounts, the exports drop-in, and the live export table.
 
 import type {Host, Pack} from '../../pack/types.js';
-import {byteText, readableText, textBytes, utf8ByteText} from '../../shell/byte-text.js';
+import {readableText, textBytes, utf8ByteText} from '../../shell/byte-text.js';
 import {describeMakeDirectory, makeDirectoryCommand} from '../../shell/mount-scripts.js';
 import {PATH_GUARD, linkRefusal} from '../../shell/path-guard.js';
 import {commandLine} from '../../shell/quote.js';
