@@ -4,7 +4,8 @@
 // web server's group. Creating what is missing is safe; changing an existing
 // uid or gid is not (files keep the old number), so that is left to a human.
 
-import {chownTo, makeDirectory, memberFix, plain, type FixStep} from './fix-commands.js';
+import {linkRefusal} from '../shell/path-guard.js';
+import {chownDirectory, makeDirectoryAs, memberFix, plain, type FixStep} from './fix-commands.js';
 import type {PrerequisiteInput, PrerequisiteRow} from './prerequisite-types.js';
 
 export const LOGIN_SHELL = '/bin/bash';
@@ -79,12 +80,15 @@ export function accountRow(input: PrerequisiteInput): PrerequisiteRow {
 
 	if (!member.home) {
 		issues.push(`${home} does not exist`);
-		steps.push(...makeDirectory(home, 0o755, name));
+		steps.push(makeDirectoryAs(home, name, 0o755));
+	} else if (member.home.type === 'symlink') {
+		// Root never gives away a directory it did not check: whoever made the link must decide.
+		manual.push(linkRefusal(home, member.home.target ?? '?', 'a directory'));
 	} else if (member.home.type !== 'directory') {
 		manual.push(`${home} is not a directory`);
 	} else if (user && member.home.uid !== user.uid) {
 		issues.push(`${home} is owned by uid ${member.home.uid}, not ${name}`);
-		steps.push(chownTo(name, home));
+		steps.push(chownDirectory(home, name));
 	}
 
 	const ok = issues.length === 0 && manual.length === 0;

@@ -7,7 +7,7 @@
 import {readSections, splitSections} from '../shell/sectioned-script.js';
 import type {Transport} from '../contracts/transport.js';
 import {commandLine} from '../shell/quote.js';
-import {parseGroupLine, parsePasswdLine, parseStat, textFact, type AccountEntry, type GroupEntry, type PathStat, type TextFileFact} from './member-facts.js';
+import {PATH_FACTS, parseGroupLine, parsePasswdLine, pathFact, textFact, type AccountEntry, type GroupEntry, type PathStat, type TextFileFact} from './member-facts.js';
 import {parsePublicKey, type PublicKey} from './ssh-keys.js';
 
 /** The identities ssh tries by default, in its order. */
@@ -40,17 +40,12 @@ N=$1 H=$2 GLOBAL=$3 U=\${4:-aegir}
 LC_ALL=C
 export LC_ALL
 sec() { printf '\\n@@%s@@ %s\\n' "$N" "$1"; }
-text() {
-	if [ -e "$2" ]; then
-		sec "$1.stat"; stat -L -c '%F|%a|%u|%g' -- "$2" 2>/dev/null
-		sec "$1"; cat -- "$2" 2>/dev/null; r=$?; sec "$1.rc"; printf '%s' "$r"
-	fi
-}
+${PATH_FACTS}
 for k in ${DEFAULT_IDENTITIES.join(' ')}; do
-	if [ -f "$H/.ssh/$k" ] && [ -f "$H/.ssh/$k.pub" ]; then sec "identity:$k"; head -n 1 -- "$H/.ssh/$k.pub"; fi
+	if [ -f "$H/.ssh/$k" ] && [ -f "$H/.ssh/$k.pub" ] && [ ! -L "$H/.ssh/$k.pub" ]; then sec "identity:$k"; head -n 1 -- "$H/.ssh/$k.pub"; fi
 done
-sec ssh-dir; stat -L -c '%F|%a|%u|%g' -- "$H/.ssh" 2>/dev/null
-text known-hosts "$H/.ssh/known_hosts"
+dir ssh-dir "$H/.ssh"
+if [ ! -L "$H/.ssh" ]; then text known-hosts "$H/.ssh/known_hosts" "$U"; fi
 text global-known-hosts "$GLOBAL"
 sec passwd; getent passwd "$U"
 sec group; getent group "$U"
@@ -76,7 +71,7 @@ export function parseAegirServerFacts(text: string, nonce: string): AegirServerF
 
 	return {
 		identities,
-		sshDir: parseStat(sections.get('ssh-dir')),
+		sshDir: pathFact(sections, 'ssh-dir'),
 		knownHosts: textFact(sections, 'known-hosts'),
 		globalKnownHosts: textFact(sections, 'global-known-hosts'),
 		user: parsePasswdLine(sections.get('passwd')),

@@ -9,6 +9,7 @@
 // test runs before and after: if it passed before and fails after, the link is
 // removed and the old file put back.
 
+import {linkRefusal, PATH_GUARD} from '../shell/path-guard.js';
 import {commandLine} from '../shell/quote.js';
 import type {LinkFact, PathStat} from './member-facts.js';
 import type {PrerequisiteInput, PrerequisiteRow} from './prerequisite-types.js';
@@ -17,24 +18,29 @@ import {CONFIG_TEST_COMMAND, includeTarget, type WebServerKind} from './web-serv
 export const INCLUDE_LINK_SCRIPT = `
 set -u
 link=$1 target=$2 owner=$3 test=$4 stamp=$5
+${PATH_GUARD}
 fail() { echo "aegir-pack: $*" >&2; exit 1; }
 dir=$(dirname -- "$link")
 [ -d "$dir" ] || fail "$dir does not exist (is the web server installed?); $link was not created"
 tdir=$(dirname -- "$target")
-if [ ! -d "$tdir" ]; then
-	mkdir -p -m 0755 -- "$tdir" || fail "cannot create $tdir"
+# Aegir's config directory is in the aegir user's home: never created, given away or written through a link.
+if [ -e "$tdir" ] || [ -L "$tdir" ]; then
+	ap_no_link "$tdir" "a directory"
+	if [ "$(stat -c %U -- "$tdir")" != "$owner" ]; then
+		ap_chown_dir "$tdir" "$owner"
+		echo "aegir-pack: gave $tdir to $owner"
+	fi
+else
+	ap_mkdir "$tdir" "$owner" 0755
 	echo "aegir-pack: created $tdir"
 fi
-if [ "$(stat -c %U -- "$tdir")" != "$owner" ]; then
-	chown -- "$owner:" "$tdir" || fail "cannot give $tdir to $owner"
-	echo "aegir-pack: gave $tdir to $owner"
-fi
-if [ ! -e "$target" ]; then
-	# A dangling link here is Aegir's, to a config that is gone: its next verify links it again.
-	if [ -L "$target" ]; then rm -f -- "$target" || fail "cannot remove the dangling link $target"; fi
-	: > "$target" || fail "cannot create $target"
-	chown -- "$owner:" "$target" && chmod 0644 -- "$target" || fail "cannot give $target to $owner"
-	echo "aegir-pack: created an empty $target until Aegir's verify writes it"
+# The stand-in is aegir's file in aegir's directory: aegir makes it. A dangling link there is
+# Aegir's, to a config that is gone: its next verify links it again.
+a=$(ap_audit "$tdir" "$owner") || exit 1
+ap_as "$a" sh -c 'umask 022; [ -e "$1" ] && exit 0; if [ -L "$1" ]; then rm -f -- "$1" || exit 1; fi; : > "$1" && echo "aegir-pack: created an empty $1 until Aegir'"'"'s verify writes it"' aegir-pack-standin "$target" ||
+	fail "cannot create $target"
+if [ "$a" = root ] && [ "$owner" != root ] && [ -f "$target" ] && [ ! -L "$target" ] && [ "$(stat -c %U -- "$target")" != "$owner" ]; then
+	chown -h -- "$owner:" "$target" || fail "cannot give $target to $owner"
 fi
 if [ -L "$link" ] && [ "$(readlink -- "$link")" = "$target" ]; then
 	echo "aegir-pack: $link already points to $target"
@@ -94,7 +100,10 @@ export function includeRow(input: PrerequisiteInput, kind: WebServerKind | undef
 	if (!(linkFact.stat?.type === 'symlink' && linkFact.target === target)) issues.push(`${link} is ${describeLink(linkFact)}, not a link to ${target}`);
 	if (!targetStat) issues.push(`${target} does not exist`);
 	if (!member.configDir) issues.push(`${configDir} does not exist`);
-	else if (member.configDir.type !== 'directory') return {...base, ok: false, detail: `${configDir} is not a directory`, manual: `${configDir} is not a directory: move it away, then run again.`};
+	else if (member.configDir.type === 'symlink') {
+		const refusal = linkRefusal(configDir, member.configDir.target ?? '?', 'a directory');
+		return {...base, ok: false, detail: refusal, manual: `${refusal}.`};
+	} else if (member.configDir.type !== 'directory') return {...base, ok: false, detail: `${configDir} is not a directory`, manual: `${configDir} is not a directory: move it away, then run again.`};
 	else if (member.user === undefined || member.configDir.uid !== member.user.uid) issues.push(`${configDir} does not belong to ${input.aegirUser}`);
 
 	if (issues.length === 0) return {...base, ok: true, detail: `${link} → ${target}`};

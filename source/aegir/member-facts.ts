@@ -6,19 +6,33 @@
 
 import {readSections, splitSections} from '../shell/sectioned-script.js';
 import type {Transport} from '../contracts/transport.js';
+import {byteText} from '../shell/byte-text.js';
+import {PATH_GUARD} from '../shell/path-guard.js';
 import {commandLine} from '../shell/quote.js';
 import {includedDirectories} from './sudoers.js';
 import {APACHE_PACKAGES, DEFAULT_INCLUDE_LINK, NGINX_PACKAGES} from './web-server.js';
 
-export type PathStat = {type: 'file' | 'directory' | 'symlink' | 'other'; mode: number; uid: number; gid: number};
+export type PathStat = {
+	type: 'file' | 'directory' | 'symlink' | 'other';
+	mode: number;
+	uid: number;
+	gid: number;
+	/** What a symbolic link points to (readlink), for the paths read without following links. */
+	target?: string;
+};
 
 export type AccountEntry = {name: string; uid: number; gid: number; home: string; shell: string};
 export type GroupEntry = {name: string; gid: number; members: string[]};
 
 export type TextFileFact =
 	| {present: false}
-	/** `readable` false: it exists but cat failed (content is then not to be trusted). */
-	| {present: true; stat?: PathStat; content: string; readable: boolean};
+	/**
+	 * `content` is byte text (one character per byte: the exact bytes, see
+	 * shell/byte-text.ts). `readable` false: it exists but could not be read, is
+	 * not a regular file, or is a link where the aegir user's file belongs
+	 * (`link`: its target; never read through).
+	 */
+	| {present: true; stat?: PathStat; content: string; readable: boolean; link?: string};
 
 export type LinkFact = {
 	/** lstat of the path itself; undefined when nothing is there. */
@@ -104,6 +118,40 @@ export const MEMBER_PACKAGES = [...APACHE_PACKAGES, ...NGINX_PACKAGES, 'rsync', 
 export const MEMBER_COMMANDS = ['rsync', 'visudo', 'sudo', 'apache2ctl', 'nginx'];
 export const SUDO_PROGRAMS = ['/usr/sbin/apache2ctl', '/usr/sbin/nginx', '/etc/init.d/nginx'];
 
+/**
+ * Shell functions both facts scripts use to read paths (after \`sec\`):
+ * - \`dir NAME PATH\`: lstat of a path in the aegir user's tree (a link is not
+ *   followed; its target is printed as NAME.target).
+ * - \`text NAME PATH [OWNER]\`: a file's stat and exact bytes (base64). With
+ *   OWNER (a file in the aegir user's tree) a link is reported, never read, and
+ *   the file is read as OWNER when OWNER owns its directory. Anything but a
+ *   regular file is reported, not read (a FIFO cannot hold the facts).
+ */
+export const PATH_FACTS = `${PATH_GUARD}
+st() { stat -c '%F|%a|%u|%g' -- "$1" 2>/dev/null; }
+stL() { stat -L -c '%F|%a|%u|%g' -- "$1" 2>/dev/null; }
+dir() {
+	sec "$1"; st "$2"
+	if [ -L "$2" ]; then sec "$1.target"; readlink -- "$2"; fi
+}
+text() {
+	if [ -n "\${3:-}" ] && [ -L "$2" ]; then
+		sec "$1.stat"; st "$2"; sec "$1.link"; readlink -- "$2"
+	elif [ -f "$2" ]; then
+		sec "$1.stat"; if [ -n "\${3:-}" ]; then st "$2"; else stL "$2"; fi
+		sec "$1.b64"
+		if [ -n "\${3:-}" ] && [ "$(stat -c %U -- "$(dirname -- "$2")" 2>/dev/null)" = "$3" ]; then
+			ap_as "$3" timeout -k 1 10 base64 -w 0 -- "$2" 2>/dev/null
+		else
+			timeout -k 1 10 base64 -w 0 -- "$2" 2>/dev/null
+		fi
+		r=$?; sec "$1.rc"; printf '%s' "$r"
+	elif [ -e "$2" ] || [ -L "$2" ]; then
+		sec "$1.stat"; stL "$2"; sec "$1.notfile"
+	fi
+}
+`;
+
 export const MEMBER_FACTS_SCRIPT = `
 N=$1 U=$2 H=$3 WG=$4 EU=$5 EG=$6 SUDOERS=$7 SUDOERS_MAIN=$8 SHELLS=$9
 shift 9
@@ -112,14 +160,7 @@ shift 5
 LC_ALL=C
 export LC_ALL
 sec() { printf '\\n@@%s@@ %s\\n' "$N" "$1"; }
-st() { stat -c '%F|%a|%u|%g' -- "$1" 2>/dev/null; }
-stL() { stat -L -c '%F|%a|%u|%g' -- "$1" 2>/dev/null; }
-text() {
-	if [ -e "$2" ]; then
-		sec "$1.stat"; stL "$2"
-		sec "$1"; cat -- "$2" 2>/dev/null; r=$?; sec "$1.rc"; printf '%s' "$r"
-	fi
-}
+${PATH_FACTS}
 link() {
 	sec "$1.stat"; st "$2"
 	if [ -L "$2" ]; then sec "$1.target"; readlink -- "$2"; fi
@@ -145,10 +186,11 @@ link apache-include "$AL"
 link nginx-include "$NL"
 sec apache-target; stL "$AT"
 sec nginx-target; stL "$NT"
-sec config-dir; stL "$H/config"
-sec home; stL "$H"
-sec ssh-dir; stL "$H/.ssh"
-text authorized-keys "$H/.ssh/authorized_keys"
+dir config-dir "$H/config"
+dir home "$H"
+dir ssh-dir "$H/.ssh"
+# Never read below a home or .ssh that is a link (the rows refuse those by name).
+if [ ! -L "$H" ] && [ ! -L "$H/.ssh" ]; then text authorized-keys "$H/.ssh/authorized_keys" "$U"; fi
 sec host-keys
 for k in "$KEYDIR"/ssh_host_*_key.pub; do [ -f "$k" ] && head -n 1 -- "$k"; done
 sec end
@@ -213,11 +255,26 @@ function statSection(sections: Map<string, string>, name: string): PathStat | un
 	return parseStat(sections.get(name));
 }
 
-/** A file the script printed with `text NAME PATH`: absent, or stat + content + cat's exit code. */
+/** A path the script printed with `dir NAME PATH`: its lstat, and a link's target. */
+export function pathFact(sections: Map<string, string>, name: string): PathStat | undefined {
+	const stat = parseStat(sections.get(name));
+	const target = sections.get(`${name}.target`);
+	if (!stat || target === undefined) return stat;
+	return {...stat, target: target.replace(/\n$/, '')};
+}
+
+/** A file the script printed with `text NAME PATH [OWNER]`. */
 export function textFact(sections: Map<string, string>, name: string): TextFileFact {
-	const content = sections.get(name);
-	if (content === undefined) return {present: false};
-	return {present: true, stat: parseStat(sections.get(`${name}.stat`)), content, readable: sections.get(`${name}.rc`) === '0'};
+	const stat = parseStat(sections.get(`${name}.stat`));
+	const link = sections.get(`${name}.link`);
+	if (link !== undefined) return {present: true, stat, content: '', readable: false, link: link.replace(/\n$/, '')};
+	const encoded = sections.get(`${name}.b64`);
+	if (encoded !== undefined) {
+		return {present: true, stat, content: byteText(Buffer.from(encoded.trim(), 'base64')), readable: sections.get(`${name}.rc`) === '0'};
+	}
+
+	if (sections.has(`${name}.notfile`)) return {present: true, stat, content: '', readable: false};
+	return {present: false};
 }
 
 function linkFact(sections: Map<string, string>, name: string): LinkFact {
@@ -268,9 +325,9 @@ export function parseMemberFacts(text: string, nonce: string): MemberFacts {
 		nginxInclude: linkFact(sections, 'nginx-include'),
 		apacheTarget: statSection(sections, 'apache-target'),
 		nginxTarget: statSection(sections, 'nginx-target'),
-		configDir: statSection(sections, 'config-dir'),
-		home: statSection(sections, 'home'),
-		sshDir: statSection(sections, 'ssh-dir'),
+		configDir: pathFact(sections, 'config-dir'),
+		home: pathFact(sections, 'home'),
+		sshDir: pathFact(sections, 'ssh-dir'),
 		authorizedKeys: textFact(sections, 'authorized-keys'),
 		hostKeys: lines(sections.get('host-keys')),
 	};

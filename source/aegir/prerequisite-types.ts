@@ -13,7 +13,7 @@ export type FixCommand = {
 	/** A command line for the host's shell, run as root. */
 	command: string;
 	/** Bytes for its stdin (new file content). */
-	stdin?: string;
+	stdin?: string | Uint8Array;
 	/** What it does, for failures: "writing /etc/sudoers.d/aegir". */
 	what: string;
 };

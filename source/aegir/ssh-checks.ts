@@ -10,7 +10,8 @@
 
 import path from 'node:path';
 import {DEFAULT_IDENTITIES} from './aegir-server-facts.js';
-import {chmod, chownTo, editFile, makeDirectory, modeText, type FixStep} from './fix-commands.js';
+import {linkRefusal} from '../shell/path-guard.js';
+import {chmodAsOwner, chmodDirectory, chownDirectory, editFile, makeDirectoryAs, modeText, type FixStep} from './fix-commands.js';
 import type {PathStat} from './member-facts.js';
 import type {PrerequisiteFix, PrerequisiteInput, PrerequisiteRow} from './prerequisite-types.js';
 import {
@@ -58,63 +59,66 @@ export function authorizedKeyRow(input: PrerequisiteInput): PrerequisiteRow {
 	const steps: FixStep[] = [];
 	let diff: string | undefined;
 
+	// Links where aegir's directories and file belong are refused by name: nothing below them is touched.
+	let linked = false;
 	if (!member.home) issues.push(`${home} does not exist (the account fix creates it)`);
-	else if ((member.home.mode & GROUP_OR_WORLD_WRITABLE) !== 0) {
+	else if (member.home.type === 'symlink') {
+		manual.push(linkRefusal(home, member.home.target ?? '?', 'a directory'));
+		linked = true;
+	} else if ((member.home.mode & GROUP_OR_WORLD_WRITABLE) !== 0) {
 		issues.push(`${home} is mode ${modeText(member.home.mode)}: sshd ignores keys under a group- or world-writable home`);
-		steps.push(chmod(member.home.mode & ~GROUP_OR_WORLD_WRITABLE & 0o7777, home));
+		steps.push(chmodDirectory(home, member.home.mode & ~GROUP_OR_WORLD_WRITABLE & 0o7777));
 	}
 
-	if (!member.sshDir) {
+	if (linked) {
+		// Nothing below a home that is a link.
+	} else if (!member.sshDir) {
 		issues.push(`${sshDir} does not exist`);
-		steps.push(...makeDirectory(sshDir, 0o700, user));
+		steps.push(makeDirectoryAs(sshDir, user, 0o700));
+	} else if (member.sshDir.type === 'symlink') {
+		manual.push(linkRefusal(sshDir, member.sshDir.target ?? '?', 'a directory'));
+		linked = true;
 	} else if (member.sshDir.type !== 'directory') {
 		manual.push(`${sshDir} is not a directory`);
 	} else {
-		if (!ownedBy(member.sshDir, uid)) {
-			issues.push(`${sshDir} does not belong to ${user}`);
-			steps.push(chownTo(user, sshDir));
-		}
-
-		if ((member.sshDir.mode & ANY_GROUP_OR_WORLD) !== 0) {
-			issues.push(`${sshDir} is mode ${modeText(member.sshDir.mode)}, not 0700`);
-			steps.push(chmod(0o700, sshDir));
-		}
+		const owned = ownedBy(member.sshDir, uid);
+		const private_ = (member.sshDir.mode & ANY_GROUP_OR_WORLD) === 0;
+		if (!owned) issues.push(`${sshDir} does not belong to ${user}`);
+		if (!private_) issues.push(`${sshDir} is mode ${modeText(member.sshDir.mode)}, not 0700`);
+		if (!owned || !private_) steps.push(chownDirectory(sshDir, user, 0o700));
 	}
 
 	const current = member.authorizedKeys.present ? member.authorizedKeys : undefined;
-	if (current && !current.readable) {
-		manual.push(`${file} exists but cannot be read`);
+	if (linked) {
+		// Not read, not written: see above.
+	} else if (current?.link !== undefined) {
+		manual.push(linkRefusal(file, current.link, 'a regular file'));
+	} else if (current && !current.readable) {
+		manual.push(current.stat && current.stat.type !== 'file' ? `${file} is not a regular file` : `${file} exists but cannot be read`);
 	} else {
 		const status = authorizedKeyStatus(current?.content ?? '', keys);
+		const stat = current?.stat;
+		const owned = !stat || ownedBy(stat, uid);
 		if (status.state === 'restricted') {
 			manual.push(
 				`the Aegir server's key is in ${file} (line ${status.entry.line}) but limited by ${status.options.join(', ')}: Aegir's ssh and rsync need it without those options; edit that line`,
 			);
 		} else if (status.state === 'missing') {
-			const key = keys[0]!;
-			issues.push(`the Aegir server's ${key.type} key is not in ${file}`);
-			const edit = editFile({
-				target: file,
-				stamp: input.stamp,
-				newFileMode: '0600',
-				current: current?.content,
-				content: appendLine(current?.content ?? '', keyLine(key)),
-			});
-			steps.push(...edit.steps);
-			diff = edit.diff;
-			// A new file is root's until given to aegir.
-			if (!current) steps.push(chownTo(user, file));
+			issues.push(`the Aegir server's ${keys[0]!.type} key is not in ${file}`);
 		}
 
-		const stat = current?.stat;
-		if (stat && !ownedBy(stat, uid)) {
-			issues.push(`${file} does not belong to ${user}`);
-			steps.push(chownTo(user, file));
+		if (!owned) issues.push(`${file} does not belong to ${user}`);
+		// aegir writes its own file: a new one is aegir's (0600), a rewritten one becomes aegir's.
+		if (status.state === 'missing' || (!owned && status.state !== 'restricted')) {
+			const content = status.state === 'missing' ? appendLine(current?.content ?? '', keyLine(keys[0]!)) : current!.content;
+			const edit = editFile({target: file, stamp: input.stamp, newFileMode: '0600', current: current?.content, content, user});
+			steps.push(...edit.steps);
+			if (status.state === 'missing') diff = edit.diff;
 		}
 
 		if (stat && (stat.mode & ANY_GROUP_OR_WORLD) !== 0) {
 			issues.push(`${file} is mode ${modeText(stat.mode)}, not 0600`);
-			steps.push(chmod(0o600, file));
+			steps.push(chmodAsOwner(file, user, 0o600));
 		}
 	}
 
@@ -144,7 +148,17 @@ export function knownHostRow(input: PrerequisiteInput): PrerequisiteRow {
 		};
 	}
 
+	if (aegirServer.sshDir?.type === 'symlink') {
+		const refusal = linkRefusal(sshDir, aegirServer.sshDir.target ?? '?', 'a directory');
+		return {...base, ok: false, detail: refusal, manual: `On the Aegir server: ${refusal}.`};
+	}
+
 	const known = aegirServer.knownHosts.present ? aegirServer.knownHosts : undefined;
+	if (known?.link !== undefined) {
+		const refusal = linkRefusal(file, known.link, 'a regular file');
+		return {...base, ok: false, detail: refusal, manual: `On the Aegir server: ${refusal}.`};
+	}
+
 	if (known && !known.readable) {
 		return {...base, ok: false, detail: `${file} cannot be read`, manual: `${file} on the Aegir server exists but cannot be read. Fix its permissions, then run again.`};
 	}
@@ -177,12 +191,12 @@ export function knownHostRow(input: PrerequisiteInput): PrerequisiteRow {
 
 		case 'missing': {
 			const steps: FixStep[] = [];
-			if (!aegirServer.sshDir) steps.push(...makeDirectory(sshDir, 0o700, user));
+			if (!aegirServer.sshDir) steps.push(makeDirectoryAs(sshDir, user, 0o700));
 			let content = known?.content ?? '';
 			for (const line of knownHostsLines(name, hostKeys)) content = appendLine(content, line);
-			const edit = editFile({target: file, stamp: input.stamp, newFileMode: '0644', current: known?.content, content});
+			// aegir's own file, written by aegir where aegir owns the directory (root where root does).
+			const edit = editFile({target: file, stamp: input.stamp, newFileMode: '0644', current: known?.content, content, user});
 			steps.push(...edit.steps);
-			if (!known) steps.push(chownTo(user, file));
 			return {
 				...base,
 				ok: false,

@@ -7,10 +7,22 @@
 // in an #includedir: neither is ever read as sudoers.
 
 import path from 'node:path';
-import {aptInstall, chmod, editFile, memberFix, modeText, plain, type FixStep} from './fix-commands.js';
+import {guardedCommand} from '../shell/path-guard.js';
+import {commandLine} from '../shell/quote.js';
+import {aptInstall, editFile, memberFix, modeText, type FixStep} from './fix-commands.js';
 import type {PrerequisiteInput, PrerequisiteRow} from './prerequisite-types.js';
-import {SUDOERS_MODE, SUDOERS_VALIDATE, SUDOERS_VALIDATE_LABEL, completeSudoers, sudoersState} from './sudoers.js';
-import {DEFAULT_RESTART_PATHS, restartProgram, type WebServerKind} from './web-server.js';
+import {allowedProgramsText, restartGrant} from './restart-command.js';
+import {SUDOERS_MODE, SUDOERS_VALIDATE, SUDOERS_VALIDATE_LABEL, completeSudoers, extraPrograms, sudoersState} from './sudoers.js';
+import {DEFAULT_RESTART_PATHS, type WebServerKind} from './web-server.js';
+
+/** root:root 0440 on the file itself (a root-only directory, but never through a link all the same). */
+function ownSudoersFile(file: string): FixStep {
+	const script = 'ap_no_link "$1" "a regular file"\nchown -h -- root:root "$1" && chmod 0440 -- "$1" || ap_fail "cannot give $1 root:root 0440"';
+	return {
+		command: {command: guardedCommand(script, 'aegir-pack-sudoers-owner', [file]), what: `giving ${file} to root, mode 0440`},
+		display: `${commandLine(['chown', '-h', '--', 'root:root', file])} && ${commandLine(['chmod', '0440', '--', file])}`,
+	};
+}
 
 function row(partial: Omit<PrerequisiteRow, 'id' | 'title'>): PrerequisiteRow {
 	return {id: 'sudoers', title: 'sudo for web server reloads', ...partial};
@@ -24,10 +36,18 @@ export function sudoersRow(input: PrerequisiteInput, kind: WebServerKind | undef
 	let programs: readonly string[] = DEFAULT_RESTART_PATHS[kind];
 	const restart = input.aegirRecord?.httpRestartCmd;
 	if (restart !== undefined) {
-		const parsed = restartProgram(restart);
-		if (!parsed.sudo) return row({ok: true, detail: `Aegir's restart command (${restart}) does not use sudo`});
-		if (parsed.program === undefined) return row({ok: false, detail: parsed.problem, manual: `${parsed.problem}: correct it in Aegir, then run again.`});
-		programs = [parsed.program];
+		// Aegir's alias files are the aegir user's to write: the program is checked, never copied as it is.
+		const grant = restartGrant(restart, kind);
+		if (grant.kind === 'no-sudo') return row({ok: true, detail: `Aegir's restart command (${restart}) does not use sudo`});
+		if (grant.kind === 'refused') {
+			return row({
+				ok: false,
+				detail: `${grant.reason}: not a web server restart program`,
+				manual: `Aegir's restart command for ${input.hostName} (${JSON.stringify(restart)}): ${grant.reason}; aegir-pack grants sudo only for ${allowedProgramsText()}, as Aegir's documentation does; ${file} was not written. Correct the server's restart command in Aegir, then run again.`,
+			});
+		}
+
+		programs = [grant.program];
 	}
 
 	const need = {user: input.aegirUser, programs};
@@ -79,14 +99,17 @@ export function sudoersRow(input: PrerequisiteInput, kind: WebServerKind | undef
 		const stat = current?.stat;
 		if (stat && (stat.uid !== 0 || stat.gid !== 0 || stat.mode !== SUDOERS_MODE)) {
 			issues.push(`${file} is mode ${modeText(stat.mode)}, owner ${stat.uid}:${stat.gid}, not 0440 root:root`);
-			steps.push(plain(['chown', '--', 'root:root', file], `giving ${file} to root`), chmod(SUDOERS_MODE, file));
+			steps.push(ownSudoersFile(file));
 		}
 	}
 
+	// Not ours to take back, but said: a person granted more than Aegir needs.
+	const extra = current?.readable ? extraPrograms(current.content, need) : [];
+	const wider = extra.length > 0 ? `; ${file} also lets ${need.user} run ${extra.join(', ')}: more than Aegir needs` : '';
 	const ok = issues.length === 0 && manual.length === 0;
 	return row({
 		ok,
-		detail: ok ? `${file}: ${need.user} runs ${programs.join(', ')} with no password and no tty` : [...issues, ...manual].join('; '),
+		detail: ok ? `${file}: ${need.user} runs ${programs.join(', ')} with no password and no tty${wider}` : [...issues, ...manual].join('; '),
 		...(steps.length > 0 ? {fix: memberFix(issues.join('; '), steps, diff)} : {}),
 		...(manual.length > 0 ? {manual: `${manual.join('; ')}. Then run again.`} : {}),
 	});

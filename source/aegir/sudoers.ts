@@ -9,6 +9,8 @@
 // The reading below is deliberately narrow: a rule it does not recognise is not
 // trusted, and the missing line is added (visudo checks the result).
 
+import {assertRestartPrograms} from './restart-command.js';
+
 /** The check a new sudoers file must pass before it replaces the old one ($1: the temp file). */
 export const SUDOERS_VALIDATE = 'visudo -cf "$1"';
 export const SUDOERS_VALIDATE_LABEL = 'visudo -cf <temp>';
@@ -79,7 +81,15 @@ export function sudoersState(content: string, need: SudoersNeed): SudoersState {
 	};
 }
 
+/** What a sudoers text lets the user run as root without a password beyond what Aegir needs (ALL included). */
+export function extraPrograms(content: string, need: SudoersNeed): string[] {
+	const granted = new Set(logicalLines(content).flatMap(line => passwordlessPrograms(line, need.user)));
+	return [...granted].filter(program => !need.programs.includes(program));
+}
+
 function ruleLine(user: string, programs: readonly string[]): string {
+	// Never more than Aegir's documented restart programs, whatever the caller passed.
+	assertRestartPrograms(programs);
 	return `${user} ALL=NOPASSWD: ${programs.join(', ')}`;
 }
 

@@ -69,28 +69,3 @@ export function webServerKindOf(httpServiceType: string | undefined): WebServerK
 	if (httpServiceType === 'nginx' || httpServiceType === 'nginx_ssl') return 'nginx';
 	return undefined;
 }
-
-export type RestartCommand =
-	/** The absolute program sudo must allow without a password. */
-	| {sudo: true; program: string}
-	/** The restart command does not go through sudo: no sudoers rule needed. */
-	| {sudo: false}
-	/** Goes through sudo, but the program is not an absolute path sudoers can name. */
-	| {sudo: true; program?: undefined; problem: string};
-
-/** The program Aegir's http_restart_cmd runs through sudo, e.g. `sudo /usr/sbin/apache2ctl graceful` → /usr/sbin/apache2ctl. */
-export function restartProgram(restartCommand: string): RestartCommand {
-	const words = restartCommand.trim().split(/\s+/);
-	const first = words[0] ?? '';
-	if (first !== 'sudo' && !first.endsWith('/sudo')) return {sudo: false};
-	let index = 1;
-	// sudo's own options (-n, -E, -H…) come before the program.
-	while (words[index]?.startsWith('-')) index++;
-	const program = words[index];
-	if (!program) return {sudo: true, problem: `the restart command ${JSON.stringify(restartCommand)} names no program after sudo`};
-	if (!program.startsWith('/')) {
-		return {sudo: true, problem: `the restart command runs ${JSON.stringify(program)} through sudo; sudoers needs an absolute path`};
-	}
-
-	return {sudo: true, program};
-}

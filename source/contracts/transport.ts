@@ -2,8 +2,11 @@
 // only this file; source/remote/ implements it over ssh2, unit tests fake it.
 
 export type ExecOptions = {
-	/** Bytes for the command's stdin (file contents travel this way, never on the command line). */
-	stdin?: string;
+	/**
+	 * The command's stdin (file contents travel this way, never on the command
+	 * line): bytes as they are, or text sent as UTF-8.
+	 */
+	stdin?: string | Uint8Array;
 	/** Run with root privileges: as-is when logged in as root, else through `sudo -S -p ''`. */
 	sudo?: boolean;
 	/** Live output for the screen and the host log, as it arrives. */

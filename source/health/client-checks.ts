@@ -3,8 +3,9 @@
 
 import type {Host, Pack} from '../pack/types.js';
 import type {Facts} from '../plan/facts.js';
-import {editFstab, fstabLine, fstabMountPoint, nfsSource} from '../plan/fstab.js';
-import {mountState, type MountState} from '../plan/steps/nfs-client.js';
+import {editFstab, fstabLine, fstabMountPoint, missingMountFlags, nfsSource} from '../plan/fstab.js';
+import {nextMountNote, type MountState} from '../plan/steps/nfs-client.js';
+import {utf8ByteText} from '../shell/byte-text.js';
 import {normalizeMountPath} from '../plan/tab-field.js';
 import {APPLY_AGAIN, runOn} from './fixes.js';
 import type {HealthCheck, NfsServiceFact} from './types.js';
@@ -13,10 +14,12 @@ export function fstabCheck(pack: Pack, facts: Facts, fstabPath: string): HealthC
 	const base = {id: 'fstab', label: 'fstab entry'};
 	const path = pack.exportPath;
 	if (!facts.fstab.present) return {...base, ok: false, detail: `${fstabPath} does not exist`, fix: `${APPLY_AGAIN} (it adds the entry)`};
-	if (!facts.fstab.readable) return {...base, ok: false, detail: `${fstabPath} cannot be read`, fix: `check ${fstabPath} on this host`};
+	if (!facts.fstab.readable) return {...base, ok: false, detail: `${fstabPath} ${facts.fstab.problem ?? 'cannot be read'}`, fix: `check ${fstabPath} on this host`};
+	// The file's bytes, one character each: our path and line compared as the bytes they are written as.
 	const content = facts.fstab.content;
-	if (!editFstab(content, path, fstabLine(pack)).changed) return {...base, ok: true, detail: `one entry for ${path}, as the pack wants`};
-	const entries = content.split('\n').filter(line => fstabMountPoint(line) === normalizeMountPath(path)).length;
+	const wantedPath = utf8ByteText(path);
+	if (!editFstab(content, wantedPath, utf8ByteText(fstabLine(pack))).changed) return {...base, ok: true, detail: `one entry for ${path}, as the pack wants`};
+	const entries = content.split('\n').filter(line => fstabMountPoint(line) === normalizeMountPath(wantedPath)).length;
 	const detail =
 		entries === 0
 			? `no ${fstabPath} entry for ${path}`
@@ -41,7 +44,9 @@ export function mountCheck(host: Host, pack: Pack, state: MountState): HealthChe
 
 		case 'pack':
 		case 'pack-unreadable': {
-			return {...base, ok: true, detail: `mounted from ${state.mount.source}`};
+			const missing = missingMountFlags(state.mount.options);
+			const later = missing.length > 0 ? `; ${nextMountNote(missing, path)}` : '';
+			return {...base, ok: true, detail: `mounted from ${state.mount.source}${later}`};
 		}
 
 		case 'other-nfs': {

@@ -4,7 +4,8 @@
 import type {Host, Pack} from '../pack/types.js';
 import {exportProblems} from '../plan/exports-file.js';
 import type {Facts} from '../plan/facts.js';
-import {markerContent} from '../plan/steps/nfs-server.js';
+import {isPackMarker} from '../plan/steps/nfs-server.js';
+import {linkRefusal} from '../shell/path-guard.js';
 import {markerPath} from '../plan/pack-files.js';
 import {APPLY_AGAIN, runOn} from './fixes.js';
 import type {HealthCheck, NfsServiceFact} from './types.js';
@@ -48,6 +49,10 @@ export function serverDirectoryCheck(pack: Pack, facts: Facts): HealthCheck {
 			return {...base, ok: false, detail: `${path} is not a directory`, fix: `move it away, then ${APPLY_AGAIN}`};
 		}
 
+		case 'link': {
+			return {...base, ok: false, detail: linkRefusal(path, facts.sharedDir.target, 'a directory'), fix: `remove the link, then ${APPLY_AGAIN}`};
+		}
+
 		case 'unresponsive': {
 			return {...base, ok: false, detail: `${path} does not answer within 5 s (a hung mount under it?)`, fix: `check what is mounted at ${path} on this host`};
 		}
@@ -57,7 +62,7 @@ export function serverDirectoryCheck(pack: Pack, facts: Facts): HealthCheck {
 export function serverMarkerCheck(pack: Pack, facts: Facts): HealthCheck {
 	const base = {id: 'marker', label: 'marker in place'};
 	if (facts.sharedDir.state !== 'directory') return {...base, ok: null, detail: 'not checked: the shared directory is not usable'};
-	if (facts.marker.present && facts.marker.content === markerContent(pack)) return {...base, ok: true, detail: `${markerPath(pack.exportPath)} in place`};
+	if (isPackMarker(facts.marker, pack)) return {...base, ok: true, detail: `${markerPath(pack.exportPath)} in place`};
 	const what = facts.marker.present ? 'differs from this pack' : 'is missing';
 	return {...base, ok: false, detail: `the marker file ${markerPath(pack.exportPath)} ${what}`, fix: `${APPLY_AGAIN} (it writes the marker)`};
 }

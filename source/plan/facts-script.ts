@@ -8,6 +8,28 @@
 
 import {commandLine} from '../shell/quote.js';
 
+/**
+ * Tools the steps call on every host, all in Debian's essential set or
+ * util-linux: apt and dpkg, the mount tools, and what the path guard and
+ * safe-edit use (runuser, stat, readlink, base64, sha256sum).
+ */
+export const REQUIRED_HOST_COMMANDS = [
+	'apt-get',
+	'dpkg',
+	'dpkg-query',
+	'findmnt',
+	'mount',
+	'umount',
+	'install',
+	'mktemp',
+	'sha256sum',
+	'timeout',
+	'runuser',
+	'stat',
+	'readlink',
+	'base64',
+];
+
 export type FactsRequest = {
 	/** Random token that delimits sections, so no file content can fake one. */
 	nonce: string;
@@ -24,10 +46,27 @@ export type FactsRequest = {
 /** Seconds any probe of the shared path may take before it counts as unresponsive. */
 export const PROBE_TIMEOUT_SECONDS = 5;
 
+/** A file larger than this is reported, not read (no file the tool edits is near it). */
+export const MAX_FILE_BYTES = 1_048_576;
+
+// A link at the shared path is reported with its target, never entered.
 const PROBE_DIRECTORY = [
-	'if [ -d "$1" ]; then',
+	'if [ -L "$1" ]; then echo link; readlink -- "$1";',
+	'elif [ -d "$1" ]; then',
 	'echo directory; ls -A -- "$1" | wc -l; ls -A -- "$1" | head -n 10;',
-	'elif [ -e "$1" ] || [ -L "$1" ]; then echo not-directory;',
+	'elif [ -e "$1" ]; then echo not-directory;',
+	'else echo missing; fi',
+].join(' ');
+
+// The marker is the aegir user's file in its own directory: a link is reported
+// (never read), a regular file read as aegir when aegir owns the directory. Its
+// bytes travel as base64. Run under timeout: on a client it is read through the mount.
+const PROBE_MARKER = [
+	'if [ -L "$1" ]; then echo link; readlink -- "$1";',
+	'elif [ -f "$1" ]; then echo file;',
+	'if [ "$(stat -c %U -- "$(dirname -- "$1")" 2>/dev/null)" = "$2" ] && [ "$(id -un)" != "$2" ]; then runuser -u "$2" -- base64 -w 0 -- "$1";',
+	'else base64 -w 0 -- "$1"; fi;',
+	'elif [ -e "$1" ]; then echo notfile; stat -c %F -- "$1";',
 	'else echo missing; fi',
 ].join(' ');
 
@@ -39,14 +78,21 @@ export LC_ALL
 T="timeout -k 1 ${PROBE_TIMEOUT_SECONDS}"
 sec() { printf '\\n@@%s@@ %s\\n' "$N" "$1"; }
 rc() { sec "$1.rc"; printf '%s' "$2"; }
+# file NAME PATH: a system file (root's directory, so a link there is root's own)
+# as base64: its exact bytes, whatever their encoding.
 file() {
-	if [ -f "$2" ]; then sec "$1"; cat -- "$2" 2>/dev/null; rc "$1" $?; else sec "$1.missing"; fi
+	if [ -f "$2" ]; then
+		size=$(stat -L -c %s -- "$2" 2>/dev/null) || size=0
+		if [ "$size" -gt ${MAX_FILE_BYTES} ]; then sec "$1.toolarge"; printf '%s' "$size"; return; fi
+		sec "$1.b64"; base64 -w 0 -- "$2" 2>/dev/null; rc "$1" $?
+	elif [ -e "$2" ]; then sec "$1.notfile"; stat -L -c %F -- "$2" 2>/dev/null
+	else sec "$1.missing"; fi
 }
 sec hostname; uname -n
 sec uid; id -u
 sec os-release; cat /etc/os-release 2>/dev/null || cat /usr/lib/os-release 2>/dev/null
 sec commands
-for c in apt-get dpkg dpkg-query findmnt exportfs mount umount install mktemp sha256sum timeout; do
+for c in ${[...REQUIRED_HOST_COMMANDS, 'exportfs'].join(' ')}; do
 	command -v "$c" >/dev/null 2>&1 && echo "$c"
 done
 sec packages; dpkg-query -W -f='\${Package}\\t\${db:Status-Abbrev}\\t\${Version}\\n' "$@" 2>/dev/null
@@ -58,7 +104,7 @@ file dropin "$DROPIN"
 if command -v exportfs >/dev/null 2>&1; then sec exportfs; exportfs -v 2>&1; fi
 sec mount; $T findmnt -J -o TARGET,SOURCE,FSTYPE,OPTIONS --mountpoint "$P" 2>/dev/null; rc mount $?
 sec dir; $T sh -c '${PROBE_DIRECTORY}' probe "$P" 2>/dev/null; rc dir $?
-sec marker; $T cat -- "$MARKER" 2>/dev/null; rc marker $?
+sec marker; $T sh -c '${PROBE_MARKER}' probe "$MARKER" "$U" 2>/dev/null; rc marker $?
 sec end
 exit 0
 `;

@@ -4,9 +4,26 @@
 import {parseExportfs, type ExportEntry} from './exports-file.js';
 import {FACTS_SCRIPT, factsCommand, type FactsRequest} from './facts-script.js';
 import {readSections, splitSections} from '../shell/sectioned-script.js';
+import {byteText} from '../shell/byte-text.js';
 import type {Transport} from '../contracts/transport.js';
 
-export type FileFact = {present: false} | {present: true; content: string; readable: boolean};
+/**
+ * A file as the facts read it. `content` is byte text (one character per byte,
+ * see shell/byte-text.ts): the exact bytes, whatever their encoding. A link
+ * where the aegir user's file belongs is reported with its target and never
+ * read (`readable` false); so is anything that is not a regular file.
+ */
+export type FileFact =
+	| {present: false}
+	| {
+			present: true;
+			content: string;
+			readable: boolean;
+			/** What the symbolic link at the path points to (then nothing was read). */
+			link?: string;
+			/** Why it was not read: not a regular file, too large. */
+			problem?: string;
+	  };
 
 export type PackageFact = {status: string; version: string; installed: boolean};
 
@@ -19,6 +36,8 @@ export type MountFact = {target: string; source: string; fstype: string; options
 export type DirectoryFact =
 	| {state: 'missing'}
 	| {state: 'not-directory'}
+	/** A symbolic link: never entered, never created through. */
+	| {state: 'link'; target: string}
 	| {state: 'directory'; entryCount: number; sample: string[]}
 	/** The probe timed out or failed: e.g. a hard NFS mount whose server is gone. */
 	| {state: 'unresponsive'};
@@ -133,6 +152,7 @@ function parseDirectory(text: string, code: number | undefined): DirectoryFact {
 	const state = lines[0]?.trim();
 	if (code !== 0) return {state: 'unresponsive'};
 	if (state === 'missing') return {state: 'missing'};
+	if (state === 'link') return {state: 'link', target: lines[1] ?? ''};
 	if (state === 'not-directory') return {state: 'not-directory'};
 	if (state === 'directory') {
 		return {state: 'directory', entryCount: number(lines[1]) ?? 0, sample: lines.slice(2).filter(line => line !== '')};
@@ -141,10 +161,27 @@ function parseDirectory(text: string, code: number | undefined): DirectoryFact {
 	return {state: 'unresponsive'};
 }
 
+const fromBase64 = (text: string) => byteText(Buffer.from(text.trim(), 'base64'));
+
+/** A file the script printed with `file NAME PATH`. */
 function fileFact(sections: Map<string, string>, name: string): FileFact {
-	const content = sections.get(name);
-	if (content === undefined) return {present: false};
-	return {present: true, content, readable: sections.get(`${name}.rc`) === '0'};
+	const encoded = sections.get(`${name}.b64`);
+	if (encoded !== undefined) return {present: true, content: fromBase64(encoded), readable: sections.get(`${name}.rc`) === '0'};
+	const large = sections.get(`${name}.toolarge`);
+	if (large !== undefined) return {present: true, content: '', readable: false, problem: `is ${large.trim()} bytes, larger than aegir-pack reads`};
+	const other = sections.get(`${name}.notfile`);
+	if (other !== undefined) return {present: true, content: '', readable: false, problem: `is a ${other.trim() || 'special file'}, not a regular file`};
+	return {present: false};
+}
+
+/** The marker, as the marker probe printed it: `link`, `file` + base64, `notfile`, `missing`. */
+function markerFact(text: string | undefined, code: number | undefined): FileFact {
+	const [state = '', rest = ''] = (text ?? '').split('\n');
+	if (state === 'link') return {present: true, content: '', readable: false, link: rest};
+	// Only a probe that ran to the end read the file (a hung mount, an unreadable file: absent).
+	if (state === 'file' && code === 0) return {present: true, content: fromBase64(rest), readable: true};
+	if (state === 'notfile') return {present: true, content: '', readable: false, problem: `is a ${rest.trim() || 'special file'}, not a regular file`};
+	return {present: false};
 }
 
 /** Parse the whole output of the facts script. */
@@ -154,7 +191,6 @@ export function parseFacts(text: string, nonce: string): Facts {
 	const get = (name: string) => sections.get(name) ?? '';
 	const mountCode = number(sections.get('mount.rc'));
 	const exportfs = sections.get('exportfs');
-	const marker = fileFact(sections, 'marker');
 	return {
 		hostname: get('hostname').trim(),
 		uid: number(get('uid')),
@@ -174,8 +210,7 @@ export function parseFacts(text: string, nonce: string): Facts {
 		mount: mountCode === 0 ? parseMount(get('mount')) : undefined,
 		mountProbeAnswered: mountCode === 0 || mountCode === 1,
 		sharedDir: parseDirectory(get('dir'), number(sections.get('dir.rc'))),
-		// The marker section exists always; only a successful cat means the file was read.
-		marker: marker.present && marker.readable ? marker : {present: false},
+		marker: markerFact(sections.get('marker'), number(sections.get('marker.rc'))),
 	};
 }
 

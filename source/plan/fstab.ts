@@ -3,6 +3,7 @@
 // lines, other mounts, odd spacing) is kept byte for byte.
 
 import type {PackFields} from '../pack/types.js';
+import {REQUIRED_MOUNT_FLAGS} from '../shell/mount-scripts.js';
 import {commentText, escapeTabField, normalizeMountPath} from './tab-field.js';
 
 /** `server:/path` as mount.nfs and the kernel write it (IPv6 literals in brackets). */
@@ -16,11 +17,34 @@ export function fstabTag(packName: string): string {
 	return `# aegir-pack: ${commentText(packName)}`;
 }
 
+/** Options that would undo nosuid,nodev: never kept. */
+const UNDOING_FLAGS = new Set(['suid', 'dev']);
+
+/**
+ * The pack's mount options as every client gets them: with nosuid and nodev
+ * (nothing on the share runs setuid or opens a device on a web head), added to
+ * what the pack stores, in its order. A pack saved by an earlier version gets them too.
+ */
+export function effectiveMountOptions(pack: Pick<PackFields, 'mountOptions'>): string {
+	const options = pack.mountOptions
+		.split(',')
+		.map(option => option.trim())
+		.filter(option => option !== '' && !UNDOING_FLAGS.has(option));
+	for (const flag of REQUIRED_MOUNT_FLAGS) if (!options.includes(flag)) options.push(flag);
+	return options.join(',');
+}
+
+/** The required per-mount flags a live mount lacks (from findmnt's option list). */
+export function missingMountFlags(liveOptions: string): string[] {
+	const live = liveOptions.split(',');
+	return REQUIRED_MOUNT_FLAGS.filter(flag => !live.includes(flag));
+}
+
 /** `<server>:<path> <path> nfs <options> 0 0  # aegir-pack: <pack>` */
 export function fstabLine(pack: PackFields): string {
 	const source = escapeTabField(nfsSource(pack.nfsServer.address, pack.exportPath));
 	const target = escapeTabField(pack.exportPath);
-	const options = escapeTabField(pack.mountOptions);
+	const options = escapeTabField(effectiveMountOptions(pack));
 	return `${source} ${target} nfs ${options} 0 0  ${fstabTag(pack.name)}`;
 }
 

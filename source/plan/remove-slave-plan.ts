@@ -59,7 +59,7 @@ export function planRemoveSlave(pack: Pack, slave: Host | string, planOptions: P
 		const server = pack.nfsServer;
 		// Narrow only once the slave has let go of the share (or could not be reached at all).
 		const rewrite = {...exportsFileStep(server, after, files), after: [{host: leaving.name, id: UNMOUNT_STEP}]};
-		hosts.push(hostPlanOf({pack: after, options, files}, server, [accessStep(server), rewrite, narrowExportStep(server, after, dropped)]));
+		hosts.push(hostPlanOf({pack: after, options, files}, server, [accessStep(server), rewrite, narrowExportStep(server, after, dropped, options)]));
 	}
 
 	const untouched = untouchedHosts(pack, hosts);

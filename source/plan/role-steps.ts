@@ -127,14 +127,14 @@ const CONCERNS: readonly Concern[] = [
 			if (flow === 'widen') {
 				// Every new slave must pass the uid/gid gate before the export opens to it.
 				const gates: StepRef[] = (input.newSlaves ?? []).map(slave => ({host: slave.name, id: GATE_STEP}));
-				return [{...exportsFileStep(host, input.pack, input.files), dependsOn: gates}, exportStep(host, input.pack)];
+				return [{...exportsFileStep(host, input.pack, input.files), dependsOn: gates}, exportStep(host, input.pack, input.options)];
 			}
 			if (flow === 'add-slave') return [];
 			return [
 				exportDirectoryStep(host, input.pack, input.options),
-				markerStep(host, input.pack, input.files),
+				markerStep(host, input.pack, input.files, input.options),
 				exportsFileStep(host, input.pack, input.files),
-				exportStep(host, input.pack),
+				exportStep(host, input.pack, input.options),
 			];
 		},
 		health: at => (at.isServer ? ['export', 'nfs-service', 'responsive', 'marker'] : []),
@@ -144,7 +144,7 @@ const CONCERNS: readonly Concern[] = [
 		steps(input, at, flow) {
 			if (!at.isClient || flow === 'widen') return [];
 			const {host} = at;
-			const mount = mountStep(host, input.pack);
+			const mount = mountStep(host, input.pack, input.options);
 			// In add-slave, the server's export step is in the plan only when the export changes; otherwise it already serves.
 			const waited = flow === 'add-slave' ? {...mount, dependsOn: input.exportRef ? [input.exportRef] : undefined} : mount;
 			return [mountPointStep(host, input.pack, input.options), fstabStep(host, input.pack, input.options), waited];

@@ -70,12 +70,12 @@ export class SshTransport implements Transport {
 	async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
 		const started = Date.now();
 		let remote = command;
-		let stdin = options.stdin ?? '';
+		let stdin = stdinBytes(options.stdin);
 		if (options.sudo && this.user !== 'root') {
 			const access = await this.sudoAccess();
 			if (access.mode === 'unavailable') return failed(command, started, access.reason);
 			remote = sudoCommand(command, access.mode);
-			if (access.mode === 'password') stdin = `${access.password}\n${stdin}`;
+			if (access.mode === 'password') stdin = Buffer.concat([Buffer.from(`${access.password}\n`, 'utf8'), stdin]);
 		}
 		return this.run(command, remote, stdin, options, started);
 	}
@@ -116,7 +116,7 @@ export class SshTransport implements Transport {
 
 	private async findSudo(): Promise<SudoAccess> {
 		const who = `${this.user} on ${this.hostName}`;
-		const probe = await this.run(SUDO_PROBE, SUDO_PROBE, '', {timeoutMs: SUDO_PROBE_TIMEOUT_MS}, Date.now());
+		const probe = await this.run(SUDO_PROBE, SUDO_PROBE, Buffer.alloc(0), {timeoutMs: SUDO_PROBE_TIMEOUT_MS}, Date.now());
 		if (probe.code === 0) return {mode: 'nopasswd'};
 		if (probe.code === -1) return {mode: 'unavailable', reason: `could not check sudo for ${who}: ${tail(probe.stderr)}`};
 		if (probe.code === 127 || /not found/i.test(probe.stderr)) {
@@ -130,7 +130,7 @@ export class SshTransport implements Transport {
 		}
 		if (password === undefined) return {mode: 'unavailable', reason: `sudo needs a password for ${who} and none was given`};
 		if (/[\n\r\0]/.test(password)) return {mode: 'unavailable', reason: `the sudo password for ${who} cannot contain a line break`};
-		const check = await this.run(SUDO_PASSWORD_CHECK, SUDO_PASSWORD_CHECK, `${password}\n`, {timeoutMs: SUDO_PROBE_TIMEOUT_MS}, Date.now());
+		const check = await this.run(SUDO_PASSWORD_CHECK, SUDO_PASSWORD_CHECK, Buffer.from(`${password}\n`, 'utf8'), {timeoutMs: SUDO_PROBE_TIMEOUT_MS}, Date.now());
 		if (check.code === 0) return {mode: 'password', password};
 		return {mode: 'unavailable', reason: `sudo refused the password for ${who}${check.stderr.trim() ? `: ${tail(check.stderr)}` : ''}`};
 	}
@@ -140,7 +140,7 @@ export class SshTransport implements Transport {
 	 * may come before the channel is closed (timeout, abort); the channel slot
 	 * is only freed once the channel really is, so the cap always holds.
 	 */
-	private async run(command: string, remote: string, stdin: string, options: ExecOptions, started: number): Promise<ExecResult> {
+	private async run(command: string, remote: string, stdin: Buffer, options: ExecOptions, started: number): Promise<ExecResult> {
 		const release = await this.channels.acquire();
 		if (this.lost) {
 			release();
@@ -213,8 +213,8 @@ export class SshTransport implements Transport {
 					opened.on('close', () => finish(exitCode ?? -1, exitCode === undefined ? 'the command ended without an exit code' : undefined));
 					// The remote end may close stdin early; that is its business, not an error here.
 					opened.on('error', () => undefined);
-					if (stdin === '') opened.end();
-					else opened.end(Buffer.from(stdin, 'utf8'));
+					if (stdin.length === 0) opened.end();
+					else opened.end(stdin);
 				});
 			} catch (error) {
 				release();
@@ -222,6 +222,12 @@ export class SshTransport implements Transport {
 			}
 		});
 	}
+}
+
+/** Text goes as UTF-8; bytes as they are (a file that is not UTF-8 arrives intact). */
+function stdinBytes(stdin: string | Uint8Array | undefined): Buffer {
+	if (stdin === undefined) return Buffer.alloc(0);
+	return typeof stdin === 'string' ? Buffer.from(stdin, 'utf8') : Buffer.from(stdin.buffer, stdin.byteOffset, stdin.byteLength);
 }
 
 function failed(command: string, started: number, why: string): ExecResult {

@@ -42,7 +42,7 @@ export class RecordingTransport implements Transport {
 
 	async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
 		if (this.hooks.isInterrupted()) throw new InterruptedError(command);
-		this.hooks.log?.command(command, {stdinBytes: options.stdin === undefined ? undefined : Buffer.byteLength(options.stdin), sudo: options.sudo});
+		this.hooks.log?.command(command, {stdinBytes: options.stdin === undefined ? undefined : typeof options.stdin === 'string' ? Buffer.byteLength(options.stdin) : options.stdin.byteLength, sudo: options.sudo});
 		try {
 			const result = await this.inner.exec(command, {...options, onOutput: this.#tee(options.onOutput)});
 			this.hooks.log?.result(result.code, result.durationMs);

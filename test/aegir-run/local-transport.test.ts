@@ -11,6 +11,12 @@ describe('the local transport (this machine as the Aegir server)', () => {
 		expect(transport.hostName).toBe('Aegir server');
 	});
 
+	test('feeds stdin bytes exactly as given (a file that is not UTF-8)', async () => {
+		const bytes = Buffer.from('# syst\xe8me \xff\n', 'latin1');
+		const result = await new LocalTransport().exec('od -An -tx1 -v', {stdin: bytes});
+		expect(result.stdout.replace(/\s+/g, '')).toBe(bytes.toString('hex'));
+	});
+
 	test('as root, sudo runs the command as it is; otherwise through sudo -n, which never asks for a password', () => {
 		expect(localCommandLine('id -u', true, 0)).toEqual({file: '/bin/sh', args: ['-c', 'id -u']});
 		expect(localCommandLine('id -u', false, 1000)).toEqual({file: '/bin/sh', args: ['-c', 'id -u']});

@@ -3,12 +3,13 @@
 // "aegir" user is whoever runs the tests, every system path is inside the tree.
 
 import {spawnSync} from 'node:child_process';
-import {chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
+import {chmodSync, chownSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
 import {tmpdir, userInfo} from 'node:os';
 import path from 'node:path';
 import {AEGIR_SERVER_FACTS_SCRIPT, aegirServerFactsCommand, parseAegirServerFacts, type AegirServerFacts} from '../../source/aegir/aegir-server-facts.js';
 import {MEMBER_FACTS_SCRIPT, memberFactsCommand, parseMemberFacts, type MemberFacts, type MemberFactsRequest} from '../../source/aegir/member-facts.js';
 import type {FixCommand} from '../../source/aegir/prerequisite-types.js';
+import {AEGIR} from '../shell/guard-sandbox.js';
 
 export const sshFixtures = path.join(import.meta.dirname, 'fixtures', 'ssh');
 export const me = userInfo().username;
@@ -58,6 +59,20 @@ export function makeTree(): Tree {
 		},
 		cleanup: () => rmSync(root, {recursive: true, force: true}),
 	};
+}
+
+/**
+ * A tree whose aegir user is not the one running the scripts: as root, the
+ * homes (member and Aegir server) belong to `nobody`, who plants links there,
+ * and root runs the facts and fixes as on a real host. Not as root, the test
+ * user is both (only refusals can be proven then).
+ */
+export function makeLinkTree(): Tree {
+	const tree = makeTree();
+	chmodSync(tree.root, 0o755);
+	for (const home of [tree.home, tree.serverHome]) chownSync(home, AEGIR.uid, AEGIR.gid);
+	tree.request = {...tree.request, aegirUser: AEGIR.name, webGroup: AEGIR.name, expectedUid: AEGIR.uid, expectedGid: AEGIR.gid};
+	return tree;
 }
 
 /** The member as Aegir wants it (for what a non-root test can arrange). */

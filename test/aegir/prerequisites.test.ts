@@ -1,5 +1,6 @@
 import {describe, expect, test} from 'vitest';
 import type {AegirServer} from '../../source/aegir/alias-files.js';
+import type {FixCommand} from '../../source/aegir/prerequisite-types.js';
 import {describeSafeEdit, expectedFrom} from '../../source/shell/safe-edit.js';
 import {prerequisiteLines} from '../../source/aegir/prerequisite-table.js';
 import {checkPrerequisites, prerequisitesMet, type PrerequisiteId, type PrerequisiteRow} from '../../source/aegir/prerequisites.js';
@@ -12,6 +13,9 @@ function rowOf(input: Parameters<typeof checkPrerequisites>[0], id: Prerequisite
 	if (!row) throw new Error(`no row ${id}`);
 	return row;
 }
+
+/** The bytes a fix command sends, as text. */
+const stdinText = (command: FixCommand | undefined): string => Buffer.from(command?.stdin ?? '').toString('utf8');
 
 const record = (overrides: Partial<AegirServer>): AegirServer => ({
 	context: 'server_web1',
@@ -83,10 +87,11 @@ describe('a fresh host: every row ✖, each with its exact fix', () => {
 			'groupadd --system --gid 1001 aegir',
 			'useradd --system --uid 1001 --gid aegir --home-dir /var/aegir --no-create-home --shell /bin/bash --comment Aegir aegir',
 			'usermod --append --groups www-data aegir',
-			'mkdir -p -m 0755 -- /var/aegir',
-			'chown -- aegir: /var/aegir',
+			// Issue 11: created refusing a link, then checked (path guard).
+			'mkdir -m 0755 -- /var/aegir   (owned by aegir; a symbolic link there is refused)',
 		]);
-		expect(row('aegir-account').fix?.commands.map(command => command.command)).toEqual(row('aegir-account').fix?.display);
+		expect(row('aegir-account').fix?.commands.slice(0, 3).map(command => command.command)).toEqual(row('aegir-account').fix?.display.slice(0, 3));
+		expect(row('aegir-account').fix?.commands[3]?.command).toMatch(/ap_mkdir "\$1" "\$2" "\$3"' aegir-pack-fix \/var\/aegir aegir 0755$/);
 	});
 
 	test('sudo is installed, then the sudoers file is written through safe-edit, checked by visudo, 0440', () => {
@@ -99,7 +104,7 @@ describe('a fresh host: every row ✖, each with its exact fix', () => {
 		expect(fix.display[1]).toContain(`backup /etc/sudoers.d/aegir.aegir-pack-${STAMP}.bak`);
 		expect(fix.display).toHaveLength(2);
 		const write = fix.commands[1]!;
-		expect(write.stdin).toBe(newSudoersContent({user: 'aegir', programs: ['/usr/sbin/apache2ctl']}));
+		expect(stdinText(write)).toBe(newSudoersContent({user: 'aegir', programs: ['/usr/sbin/apache2ctl']}));
 		expect(write.command).toContain("'visudo -cf \"$1\"'");
 		expect(write.command).toContain(' 0440 ');
 		expect(write.command).toContain(' absent ');
@@ -131,21 +136,22 @@ describe('a fresh host: every row ✖, each with its exact fix', () => {
 
 	test("the Aegir server's key goes into a new authorized_keys, given to aegir", () => {
 		const fix = row('authorized-key').fix!;
+		// Issue 11: .ssh created by the path guard, the file written by aegir itself: nothing is chowned by name.
 		expect(fix.display).toEqual([
-			'mkdir -p -m 0700 -- /var/aegir/.ssh',
-			'chown -- aegir: /var/aegir/.ssh',
-			describeSafeEdit({target: '/var/aegir/.ssh/authorized_keys', stamp: STAMP, newFileMode: '0600', expected: 'absent'}),
-			'chown -- aegir: /var/aegir/.ssh/authorized_keys',
+			'mkdir -m 0700 -- /var/aegir/.ssh   (owned by aegir; a symbolic link there is refused)',
+			describeSafeEdit({target: '/var/aegir/.ssh/authorized_keys', stamp: STAMP, newFileMode: '0600', expected: 'absent', user: 'aegir'}),
 		]);
-		expect(fix.commands[2]?.stdin).toBe(`${keyLine(aegirKey)}\n`);
-		expect(fix.commands[2]?.command).toContain(' 0600 ');
+		expect(stdinText(fix.commands[1])).toBe(`${keyLine(aegirKey)}\n`);
+		expect(fix.commands[1]?.command).toContain(' 0600 ');
+		expect(fix.commands[1]?.command).toMatch(/ aegir$/);
 	});
 
 	test("the member's host keys go into the Aegir server's known_hosts, on the Aegir server", () => {
 		const fix = row('known-host').fix!;
 		expect(fix.runsOn).toBe('aegir-server');
-		expect(fix.commands[0]?.stdin).toBe(`192.0.2.11 ssh-ed25519 ${web1HostKey.blob}\n`);
-		expect(fix.display.at(-1)).toBe('chown -- aegir: /var/aegir/.ssh/known_hosts');
+		expect(stdinText(fix.commands[0])).toBe(`192.0.2.11 ssh-ed25519 ${web1HostKey.blob}\n`);
+		// Issue 11: written by aegir where aegir owns .ssh; never chowned by name.
+		expect(fix.display).toEqual([describeSafeEdit({target: '/var/aegir/.ssh/known_hosts', stamp: STAMP, newFileMode: '0644', expected: 'absent', user: 'aegir'})]);
 	});
 
 	test('the table says fix under each ✖, within 80 columns', () => {
@@ -171,7 +177,12 @@ describe('the aegir account', () => {
 			'not in the www-data group',
 			['usermod --append --groups www-data aegir'],
 		],
-		['a home owned by root', facts => (facts.home = {type: 'directory', mode: 0o755, uid: 0, gid: 0}), '/var/aegir is owned by uid 0, not aegir', ['chown -- aegir: /var/aegir']],
+		[
+			'a home owned by root',
+			facts => (facts.home = {type: 'directory', mode: 0o755, uid: 0, gid: 0}),
+			'/var/aegir is owned by uid 0, not aegir',
+			['chown -- aegir: /var/aegir   (the directory itself, never through a link)'],
+		],
 	])('%s is fixed', (_what, breakIt, detail, display) => {
 		const member = goodMember();
 		breakIt(member);
@@ -234,24 +245,28 @@ describe('sudoers', () => {
 		member.sudoers = {present: true, stat: {type: 'file', mode: 0o644, uid: 0, gid: 0}, content: current, readable: true};
 		const row = rowOf(prerequisiteInput({member}), 'sudoers');
 		expect(row.detail).toBe('aegir may not run /usr/sbin/apache2ctl without a password; /etc/sudoers.d/aegir is mode 0644, owner 0:0, not 0440 root:root');
-		expect(row.fix?.commands[0]?.stdin).toBe(`${current}# Added by aegir-pack for Aegir's web server reloads:\naegir ALL=NOPASSWD: /usr/sbin/apache2ctl\n`);
+		expect(stdinText(row.fix?.commands[0])).toBe(`${current}# Added by aegir-pack for Aegir's web server reloads:\naegir ALL=NOPASSWD: /usr/sbin/apache2ctl\n`);
 		// The edit refuses to run if the file changed since it was read.
 		expect(row.fix?.commands[0]?.command).toContain(expectedFrom(current));
-		expect(row.fix?.display.slice(1)).toEqual(['chown -- root:root /etc/sudoers.d/aegir', 'chmod 0440 -- /etc/sudoers.d/aegir']);
+		expect(row.fix?.display.slice(1)).toEqual(['chown -h -- root:root /etc/sudoers.d/aegir && chmod 0440 -- /etc/sudoers.d/aegir']);
 		expect(row.fix?.diff).toContain('+aegir ALL=NOPASSWD: /usr/sbin/apache2ctl');
 	});
 
 	test('a correct file with only the wrong owner: chown and chmod, no rewrite', () => {
 		const member = goodMember();
 		if (member.sudoers.present) member.sudoers.stat = {type: 'file', mode: 0o440, uid: 1001, gid: 0};
-		expect(rowOf(prerequisiteInput({member}), 'sudoers').fix?.display).toEqual(['chown -- root:root /etc/sudoers.d/aegir', 'chmod 0440 -- /etc/sudoers.d/aegir']);
+		expect(rowOf(prerequisiteInput({member}), 'sudoers').fix?.display).toEqual(['chown -h -- root:root /etc/sudoers.d/aegir && chmod 0440 -- /etc/sudoers.d/aegir']);
 	});
 
 	test("the program comes from Aegir's record of the server when there is one", () => {
 		const member = goodMember();
 		member.sudoers = {present: false};
-		const row = rowOf(prerequisiteInput({member, aegirRecord: record({httpRestartCmd: 'sudo /usr/local/sbin/apachectl graceful'})}), 'sudoers');
-		expect(row.fix?.commands[0]?.stdin).toContain('aegir ALL=NOPASSWD: /usr/local/sbin/apachectl\n');
+		const row = rowOf(prerequisiteInput({member, aegirRecord: record({httpRestartCmd: 'sudo apache2ctl graceful'})}), 'sudoers');
+		expect(stdinText(row.fix?.commands[0])).toContain('aegir ALL=NOPASSWD: /usr/sbin/apache2ctl\n');
+		// Issue 11: only Aegir's documented restart programs; any other program is refused (see sudoers.test.ts).
+		const other = rowOf(prerequisiteInput({member, aegirRecord: record({httpRestartCmd: 'sudo /usr/local/sbin/apachectl graceful'})}), 'sudoers');
+		expect(other.fix).toBeUndefined();
+		expect(other.manual).toContain('aegir-pack grants sudo only for');
 	});
 
 	test('nginx without a record: both programs provision may pick', () => {
@@ -261,7 +276,7 @@ describe('sudoers', () => {
 		member.sudoers = {present: false};
 		const report = checkPrerequisites(prerequisiteInput({member}));
 		expect(report.webServer).toBe('nginx');
-		expect(report.rows.find(row => row.id === 'sudoers')?.fix?.commands[0]?.stdin).toContain('aegir ALL=NOPASSWD: /etc/init.d/nginx, /usr/sbin/nginx\n');
+		expect(stdinText(report.rows.find(row => row.id === 'sudoers')?.fix?.commands[0])).toContain('aegir ALL=NOPASSWD: /etc/init.d/nginx, /usr/sbin/nginx\n');
 	});
 
 	test('a restart command without sudo needs no rule', () => {
@@ -271,8 +286,9 @@ describe('sudoers', () => {
 		});
 	});
 
-	test('a relative program in the restart command is for a human', () => {
-		expect(rowOf(prerequisiteInput({aegirRecord: record({httpRestartCmd: 'sudo apache2ctl graceful'})}), 'sudoers').manual).toContain('sudoers needs an absolute path');
+	test('a program that is not a restart program is for a human', () => {
+		// Issue 11: a bare apache2ctl is Aegir's own default and granted as /usr/sbin/apache2ctl; anything else is refused.
+		expect(rowOf(prerequisiteInput({aegirRecord: record({httpRestartCmd: 'sudo apachectl graceful'})}), 'sudoers').manual).toContain('runs "apachectl" through sudo');
 	});
 
 	test('a main sudoers without the includedir is for a human (never edited)', () => {
@@ -357,12 +373,12 @@ describe('authorized_keys', () => {
 		member.sshDir = {type: 'directory', mode: 0o755, uid: 0, gid: 0};
 		if (member.authorizedKeys.present) member.authorizedKeys.stat = {type: 'file', mode: 0o644, uid: 0, gid: 0};
 		const row = rowOf(prerequisiteInput({member}), 'authorized-key');
+		// Issue 11: directories changed on the checked directory itself; aegir's file rewritten (becoming aegir's) and chmodded by aegir.
 		expect(row.fix?.display).toEqual([
-			'chmod 2755 -- /var/aegir',
-			'chown -- aegir: /var/aegir/.ssh',
-			'chmod 0700 -- /var/aegir/.ssh',
-			'chown -- aegir: /var/aegir/.ssh/authorized_keys',
-			'chmod 0600 -- /var/aegir/.ssh/authorized_keys',
+			'chmod 2755 -- /var/aegir   (the directory itself, never through a link)',
+			'chown -- aegir: /var/aegir/.ssh && chmod 0700 -- /var/aegir/.ssh   (the directory itself, never through a link)',
+			describeSafeEdit({target: '/var/aegir/.ssh/authorized_keys', stamp: STAMP, newFileMode: '0600', expected: 'x', user: 'aegir'}),
+			'chmod 0600 -- /var/aegir/.ssh/authorized_keys   (as aegir; a symbolic link there is refused)',
 		]);
 	});
 
@@ -371,7 +387,7 @@ describe('authorized_keys', () => {
 		const other = `${pubLine('aegir_rsa.pub').replace('aegir@', 'someone@')}`;
 		member.authorizedKeys = {present: true, stat: {type: 'file', mode: 0o600, uid: 1001, gid: 1001}, content: `${other}`, readable: true};
 		const fix = rowOf(prerequisiteInput({member, aegirServer: {...goodServer(), identities: [{name: 'id_ed25519', key: aegirKey, line: ''}]}}), 'authorized-key').fix!;
-		expect(fix.commands[0]?.stdin).toBe(`${other}\n${keyLine(aegirKey)}\n`);
+		expect(stdinText(fix.commands[0])).toBe(`${other}\n${keyLine(aegirKey)}\n`);
 		expect(fix.diff).toContain(`+${keyLine(aegirKey)}`);
 		expect(fix.commands).toHaveLength(1);
 	});
@@ -409,7 +425,7 @@ describe('known_hosts on the Aegir server', () => {
 		const aegirServer = goodServer();
 		aegirServer.knownHosts = {present: true, content: 'web9.example.com ssh-ed25519 AAAA\n', readable: true};
 		const fix = rowOf(prerequisiteInput({aegirServer, remoteHost: 'web1.example.com'}), 'known-host').fix!;
-		expect(fix.commands[0]?.stdin).toBe(
+		expect(stdinText(fix.commands[0])).toBe(
 			`web9.example.com ssh-ed25519 AAAA\nweb1.example.com ssh-ed25519 ${web1HostKey.blob}\nweb1.example.com ssh-rsa ${goodMember().hostKeys[1]!.split(' ')[1]}\n`,
 		);
 		expect(fix.commands).toHaveLength(1);

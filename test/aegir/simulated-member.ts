@@ -19,6 +19,8 @@ import {arrangeServer, makeTree, me, myGid, myUid, sshFixtures, type Tree} from 
 const REAL_TOOLS = [
 	'sh', 'stat', 'cat', 'grep', 'head', 'tail', 'readlink', 'mktemp', 'sha256sum', 'cut', 'chown', 'chmod', 'mv', 'cp', 'sync',
 	'dirname', 'basename', 'rm', 'mkdir', 'ln', 'sed', 'awk', 'tr', 'sort', 'date', 'sleep', 'touch', 'ls', 'env', 'true', 'false', 'test',
+	// The path guard, safe-edit and the facts (files travel as base64).
+	'base64', 'timeout', 'wc', 'runuser',
 ];
 
 const STAND_INS: Record<string, string> = {

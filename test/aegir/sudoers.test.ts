@@ -1,4 +1,7 @@
 import {describe, expect, test} from 'vitest';
+import type {AegirServer} from '../../source/aegir/alias-files.js';
+import {checkPrerequisites} from '../../source/aegir/prerequisites.js';
+import {goodMember, prerequisiteInput} from './prerequisite-fixtures.js';
 import {
 	SUDOERS_VALIDATE,
 	completeSudoers,
@@ -94,4 +97,73 @@ test('includedDirectories reads #includedir and @includedir', () => {
 		'/etc/sudoers.d',
 		'/etc/sudoers.local',
 	]);
+});
+
+describe("the sudoers rule grants only Aegir's documented restart programs (S1)", () => {
+	const recordWith = (httpRestartCmd: string, httpServiceType = 'apache'): AegirServer => ({
+		context: 'server_web1',
+		name: 'web1',
+		remoteHost: '192.0.2.11',
+		httpServiceType,
+		httpRestartCmd,
+		masterWebServers: [],
+		slaveWebServers: [],
+		file: '/var/aegir/.drush/server_web1.alias.drushrc.php',
+	});
+	const sudoersRowFor = (httpRestartCmd: string, httpServiceType = 'apache') => {
+		const member = goodMember();
+		member.sudoers = {present: false};
+		if (httpServiceType === 'nginx') {
+			member.packages = {nginx: true, rsync: true, sudo: true};
+			member.commands = {rsync: '/usr/bin/rsync', visudo: '/usr/sbin/visudo', nginx: '/usr/sbin/nginx'};
+		}
+
+		return checkPrerequisites(prerequisiteInput({member, aegirRecord: recordWith(httpRestartCmd, httpServiceType)})).rows.find(row => row.id === 'sudoers')!;
+	};
+
+	test.each([
+		['sudo /bin/bash'],
+		['sudo /usr/sbin/apache2ctl,ALL graceful'],
+		['sudo /usr/sbin/apache2ctl graceful; id'],
+		['sudo -u root /bin/sh'],
+		['sudo /tmp/apache2ctl graceful'],
+		['sudo /usr/sbin/apache2ctl $(id)'],
+		['sudo /usr/local/sbin/apachectl graceful'],
+		['sudo /usr/sbin/nginx -s reload'],
+	])('%s: refused with the reason, no sudoers file written', command => {
+		const row = sudoersRowFor(command);
+		expect(row.ok).toBe(false);
+		expect(row.fix).toBeUndefined();
+		expect(row.manual).toContain('aegir-pack grants sudo only for /usr/sbin/apache2ctl (Apache) or /usr/sbin/nginx, /etc/init.d/nginx (nginx)');
+		expect(row.manual).toContain('/etc/sudoers.d/aegir was not written');
+		expect(row.manual).toContain(JSON.stringify(command));
+	});
+
+	test.each([
+		['sudo /usr/sbin/apache2ctl graceful', 'apache', '/usr/sbin/apache2ctl'],
+		['sudo apache2ctl graceful', 'apache', '/usr/sbin/apache2ctl'],
+		['sudo -n /usr/sbin/apache2ctl graceful', 'apache', '/usr/sbin/apache2ctl'],
+		['sudo /etc/init.d/nginx reload', 'nginx', '/etc/init.d/nginx'],
+		['sudo /usr/sbin/nginx -s reload', 'nginx', '/usr/sbin/nginx'],
+	])('%s (%s): one program, its absolute path', (command, kind, program) => {
+		const row = sudoersRowFor(command, kind);
+		const written = String(row.fix?.commands.find(step => step.what.startsWith('writing'))?.stdin);
+		expect(written).toContain(`aegir ALL=NOPASSWD: ${program}\n`);
+	});
+
+	test('the sudoers writer itself refuses any other program', () => {
+		expect(() => newSudoersContent({user: 'aegir', programs: ['/bin/bash']})).toThrow('is not a web server restart program');
+		expect(() => completeSudoers('', {user: 'aegir', programs: ['/usr/sbin/apache2ctl,ALL']})).toThrow('is not a web server restart program');
+	});
+});
+
+describe('a sudoers file a person made wider (S2)', () => {
+	test('is not rewritten, but the row says it grants more than Aegir needs', () => {
+		const member = goodMember();
+		member.sudoers = {present: true, stat: {type: 'file', mode: 0o440, uid: 0, gid: 0}, content: 'Defaults:aegir !requiretty\naegir ALL=NOPASSWD: ALL\n', readable: true};
+		const row = checkPrerequisites(prerequisiteInput({member})).rows.find(candidate => candidate.id === 'sudoers')!;
+		expect(row.ok).toBe(true);
+		expect(row.fix).toBeUndefined();
+		expect(row.detail).toContain('/etc/sudoers.d/aegir also lets aegir run ALL: more than Aegir needs');
+	});
 });

@@ -1,5 +1,5 @@
 import {describe, expect, test} from 'vitest';
-import {chooseWebServer, includeTarget, restartProgram, webServerKindOf} from '../../source/aegir/web-server.js';
+import {chooseWebServer, includeTarget, webServerKindOf} from '../../source/aegir/web-server.js';
 
 describe('chooseWebServer', () => {
 	test.each([
@@ -31,22 +31,4 @@ test('webServerKindOf maps the SSL flavours and nothing else', () => {
 test('includeTarget is under the Aegir home', () => {
 	expect(includeTarget('apache', '/var/aegir/')).toBe('/var/aegir/config/apache.conf');
 	expect(includeTarget('nginx', '/var/aegir')).toBe('/var/aegir/config/nginx.conf');
-});
-
-describe('restartProgram', () => {
-	test.each([
-		['sudo /usr/sbin/apache2ctl graceful', {sudo: true, program: '/usr/sbin/apache2ctl'}],
-		['sudo /etc/init.d/nginx reload', {sudo: true, program: '/etc/init.d/nginx'}],
-		['sudo -n /usr/sbin/nginx -s reload', {sudo: true, program: '/usr/sbin/nginx'}],
-		['/usr/bin/sudo /usr/sbin/apache2ctl graceful', {sudo: true, program: '/usr/sbin/apache2ctl'}],
-		['  sudo   /usr/sbin/apache2ctl  ', {sudo: true, program: '/usr/sbin/apache2ctl'}],
-		['/usr/sbin/apache2ctl graceful', {sudo: false}],
-	])('%s', (command, expected) => {
-		expect(restartProgram(command)).toEqual(expected);
-	});
-
-	test('a relative program or none is a problem, not a guess', () => {
-		expect(restartProgram('sudo apache2ctl graceful')).toMatchObject({sudo: true, problem: expect.stringContaining('sudoers needs an absolute path') as string});
-		expect(restartProgram('sudo')).toMatchObject({sudo: true, problem: expect.stringContaining('names no program') as string});
-	});
 });

@@ -82,7 +82,7 @@ describe('the built CLI without a terminal', () => {
 		expect(result.stdout).toContain('Pack pack.example.com (Aegir context server_packexamplecom)');
 		expect(result.stdout).toMatch(/^master \+ NFS\s+web1\s+192\.0\.2\.11/m);
 		expect(result.stdout).toContain('  /var/aegir/platforms 192.0.2.0/24(rw,sync,no_subtree_check)');
-		expect(result.stdout).toContain('  192.0.2.11:/var/aegir/platforms /var/aegir/platforms nfs rw,hard,_netdev,nofail 0 0');
+		expect(result.stdout).toContain('  192.0.2.11:/var/aegir/platforms /var/aegir/platforms nfs rw,hard,_netdev,nofail,nosuid,nodev 0 0');
 		expect(result.stdout).not.toMatch(/\u001b\[/);
 		const file = join(space.storeDir, 'config.json');
 		expect(result.stdout.trimEnd().split('\n').at(-1)).toBe(`Pack pack.example.com saved to ${file}.`);

@@ -7,8 +7,9 @@
 // every item wrong in another way.
 import {execFileSync} from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 import {afterAll, describe, expect, test} from 'vitest';
-import {makeAegirHome, type AegirHome} from './helpers/aegir-home.js';
+import {aliasFileName, makeAegirHome, webServerFields, type AegirHome} from './helpers/aegir-home.js';
 import {applyArgs, parseRecap, snapshot, stepLines, useLabAndAegirServer, type AegirServer} from './helpers/apply-run.js';
 import {runCli, type CliResult} from './helpers/cli.js';
 import {canRunLab, type Lab} from './helpers/lab.js';
@@ -212,6 +213,29 @@ describe.skipIf(!canRunLab.ok)('Aegir prerequisites on the lab, this machine as 
 		const again = await apply();
 		expect(again.code).toBe(0);
 		expect((await items(lab, 'web2'))['visudo']).toBe('ok');
+		expect((await items(lab, 'web2'))['sudo-l']).toBe('1');
+	}, 400_000);
+
+	test("a restart command in Aegir's alias files that is not a web server restart program is refused: no sudoers file, nothing granted; web1 completes (S1)", async () => {
+		expect((await lab.exec('web2', 'rm -f /etc/sudoers.d/aegir')).code).toBe(0);
+		// One word with a comma: visudo accepts "aegir ALL=NOPASSWD: /usr/sbin/apache2ctl,ALL", which is root for aegir.
+		home.writeAlias('server_web2', {...webServerFields(lab.host('web2').address, 'apache'), http_restart_cmd: 'sudo /usr/sbin/apache2ctl,ALL graceful'});
+		try {
+			const run = await apply();
+			expect(run.code, run.stdout + run.stderr).toBe(1);
+			const line = stepLines(run.stdout, 'web2').find(candidate => candidate.includes('Aegir: sudo for web server reloads'));
+			expect(line, run.stdout).toMatch(/\sfailed\s/);
+			expect(line).toContain('aegir-pack grants sudo only for /usr/sbin/apache2ctl (Apache)');
+			expect((await lab.exec('web2', 'test -e /etc/sudoers.d/aegir')).code).not.toBe(0);
+			expect((await lab.exec('web2', 'sudo -l -U aegir')).stdout).not.toMatch(/NOPASSWD:.*\bALL\b/);
+			expect(parseRecap(run.stdout)['web1']).toMatchObject({failed: 0});
+		} finally {
+			fs.rmSync(path.join(home.drushDir, aliasFileName('server_web2')), {force: true});
+		}
+
+		// Aegir's own restart command again: the next run writes the rule for apache2ctl alone.
+		const again = await apply();
+		expect(again.code, again.stdout + again.stderr).toBe(0);
 		expect((await items(lab, 'web2'))['sudo-l']).toBe('1');
 	}, 400_000);
 });

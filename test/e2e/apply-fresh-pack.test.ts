@@ -24,7 +24,7 @@ import {canRunLab, type Lab} from './helpers/lab.js';
 
 const HOSTS = ['master', 'web1', 'web2'];
 const SLAVES = ['web1', 'web2'];
-const FSTAB_LINE = `127.0.1.1:${SHARE} ${SHARE} nfs rw,hard,_netdev,nofail 0 0  # aegir-pack: ${PACK_NAME}`;
+const FSTAB_LINE = `127.0.1.1:${SHARE} ${SHARE} nfs rw,hard,_netdev,nofail,nosuid,nodev 0 0  # aegir-pack: ${PACK_NAME}`;
 const EXPORT_LINE = `${SHARE} 127.0.1.0/24(rw,sync,no_subtree_check)`;
 
 describe.skipIf(!canRunLab.ok)('apply on a fresh 3-host pack', () => {

@@ -33,7 +33,7 @@ import {
 } from './helpers/rerun.js';
 
 const PACK = ['master', 'web1', 'web2'];
-const FSTAB_LINE = `127.0.1.1:${SHARE} ${SHARE} nfs rw,hard,_netdev,nofail 0 0  # aegir-pack: ${PACK_NAME}`;
+const FSTAB_LINE = `127.0.1.1:${SHARE} ${SHARE} nfs rw,hard,_netdev,nofail,nosuid,nodev 0 0  # aegir-pack: ${PACK_NAME}`;
 
 /** fstab lines (not comments) that mount something on the share's path. */
 async function shareEntries(lab: Lab, host: string): Promise<string[]> {

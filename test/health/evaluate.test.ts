@@ -83,6 +83,13 @@ describe('evaluateHealth: each failure is a red row with a line saying what to d
 		expect(check(twice, 'web1', 'fstab').detail).toBe('2 /etc/fstab entries for /var/aegir/platforms');
 	});
 
+	it('client: an entry an earlier version wrote (without nosuid,nodev) differs from the pack; a mount without them says when they apply (E5)', () => {
+		const old = fstabLine(pack).replace(',nosuid,nodev', '');
+		const report = evaluate(healthyObservations(web1Sick({fstab: {present: true, readable: true, content: `${old}\n`}})));
+		expect(check(report, 'web1', 'fstab')).toMatchObject({ok: false, detail: "the /etc/fstab entry for /var/aegir/platforms differs from the pack's"});
+		expect(check(report, 'web1', 'mount')).toMatchObject({ok: true, detail: expect.stringContaining('nosuid,nodev take effect at the next mount of /var/aegir/platforms')});
+	});
+
 	it('client: not mounted → mount it; the checks that need a mount are not run', () => {
 		const report = evaluate(healthyObservations(web1Sick({mount: undefined, marker: {present: false}, sharedDir: {state: 'directory', entryCount: 0, sample: []}})));
 		expect(okOf(report, 'web1')).toMatchObject({fstab: true, mount: false, responsive: null, marker: null});

@@ -60,7 +60,7 @@ export function factsScriptOutput(nonce: string, role: 'server' | 'client', host
 		['passwd', 'aegir:x:1500:1500::/var/aegir:/bin/sh\n'],
 		['group', 'aegir:x:1500:\n'],
 		['df', 'Filesystem 1024-blocks Used Available Capacity Mounted on\n/dev/a 100 0 9000000 1% /\n/dev/a 100 0 9000000 1% /var\n'],
-		['fstab', role === 'client' ? `${fstabLine(pack)}\n` : '# empty\n'],
+		['fstab.b64', Buffer.from(role === 'client' ? `${fstabLine(pack)}\n` : '# empty\n').toString('base64')],
 		['fstab.rc', '0'],
 		['dropin.missing', ''],
 	];
@@ -71,7 +71,7 @@ export function factsScriptOutput(nonce: string, role: 'server' | 'client', host
 		['mount.rc', role === 'client' ? '0' : '1'],
 		['dir', 'directory\n1\n.aegir-pack-marker\n'],
 		['dir.rc', '0'],
-		['marker', markerContent(pack)],
+		['marker', `file\n${Buffer.from(markerContent(pack)).toString('base64')}`],
 		['marker.rc', '0'],
 		['end', ''],
 	);

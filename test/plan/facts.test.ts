@@ -1,4 +1,4 @@
-import {mkdirSync, writeFileSync} from 'node:fs';
+import {mkdirSync, symlinkSync, writeFileSync} from 'node:fs';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {FactsParseError, gatherFacts, parseFacts} from '../../source/plan/facts.js';
 import {FACTS_SCRIPT, factsCommand} from '../../source/plan/facts-script.js';
@@ -9,6 +9,8 @@ import {makeSandbox, type Sandbox} from './sandbox.js';
 
 const N = '0123abcd';
 const section = (name: string, content: string) => `\n@@${N}@@ ${name}\n${content}`;
+// Files travel as base64 (their exact bytes); the parsed content is one character per byte.
+const b64 = (text: string) => Buffer.from(text).toString('base64');
 
 // What the script printed on a Debian 12 NFS client of a working pack (trimmed to what is parsed).
 const CLIENT_CAPTURE = [
@@ -26,7 +28,7 @@ const CLIENT_CAPTURE = [
 		'df',
 		'Filesystem     1024-blocks    Used Available Capacity Mounted on\n/dev/vda1        20466256 5123456  14280032      27% /\n/dev/vda1        20466256 5123456  14280032      27% /\n',
 	),
-	section('fstab', '# /etc/fstab\nUUID=1 / ext4 defaults 0 1\n192.0.2.10:/var/aegir/platforms /var/aegir/platforms nfs rw,hard,_netdev,nofail 0 0  # aegir-pack: p'),
+	section('fstab.b64', b64('# /etc/fstab\nUUID=1 / ext4 defaults 0 1\n192.0.2.10:/var/aegir/platforms /var/aegir/platforms nfs rw,hard,_netdev,nofail 0 0  # aegir-pack: p')),
 	section('fstab.rc', '0'),
 	section('dropin.missing', ''),
 	section(
@@ -36,7 +38,7 @@ const CLIENT_CAPTURE = [
 	section('mount.rc', '0'),
 	section('dir', 'directory\n3\nd10\nd9\n.aegir-pack-marker\n'),
 	section('dir.rc', '0'),
-	section('marker', 'aegir-pack marker of pack "p"\n'),
+	section('marker', `file\n${b64('aegir-pack marker of pack "p"\n')}`),
 	section('marker.rc', '0'),
 	section('end', ''),
 ].join('');
@@ -72,7 +74,7 @@ describe('parsing facts (captured output)', () => {
 	});
 
 	it('cannot be fooled by a file that prints a section marker with another token', () => {
-		const fake = CLIENT_CAPTURE.replace('# /etc/fstab\n', '# /etc/fstab\n\n@@ffff@@ uid\n1000\n');
+		const fake = CLIENT_CAPTURE.replace(b64('# /etc/fstab\nUUID=1 / ext4 defaults 0 1\n192.0.2.10:/var/aegir/platforms /var/aegir/platforms nfs rw,hard,_netdev,nofail 0 0  # aegir-pack: p'), b64('# /etc/fstab\n\n@@ffff@@ uid\n1000\n'));
 		const facts = parseFacts(fake, N);
 		expect(facts.uid).toBe(0);
 		expect(facts.fstab.present && facts.fstab.content).toContain('@@ffff@@ uid');
@@ -144,6 +146,34 @@ describe('the facts script (run by the local sh)', () => {
 		expect(facts.mountProbeAnswered).toBe(true);
 		expect(facts.sharedDir).toEqual({state: 'directory', entryCount: 2, sample: ['.aegir-pack-marker', 'drupal-10']});
 		expect(facts.marker).toMatchObject({present: true, content: 'marker\n'});
+	});
+
+	it('reads a file that is not UTF-8 byte for byte (one character per byte)', async () => {
+		const bytes = Buffer.from('# disque syst\xe8me\nUUID=1 / ext4 defaults 0 1\n', 'latin1');
+		writeFileSync(box.path('fstab'), bytes);
+		const facts = await gatherFacts(new LocalShTransport(), {
+			user: 'root',
+			sharedPath: box.path('none'),
+			fstabPath: box.path('fstab'),
+			dropInPath: box.path('none'),
+			markerPath: box.path('none', 'm'),
+			packages: [],
+		});
+		expect(facts.fstab).toMatchObject({present: true, readable: true, content: bytes.toString('latin1')});
+	});
+
+	it('reports a link where the shared directory or the marker should be, and never reads through it', async () => {
+		writeFileSync(box.path('passwd'), 'root:x:0:0::/root:/bin/bash\n');
+		mkdirSync(box.path('victim-dir'));
+		symlinkSync(box.path('victim-dir'), box.path('platforms'));
+		mkdirSync(box.path('export'));
+		symlinkSync(box.path('passwd'), box.path('export', '.aegir-pack-marker'));
+		const transport = new LocalShTransport();
+		const base = {user: 'root', fstabPath: box.path('none'), dropInPath: box.path('none'), packages: []};
+		const linked = await gatherFacts(transport, {...base, sharedPath: box.path('platforms'), markerPath: box.path('export', '.aegir-pack-marker')});
+		expect(linked.sharedDir).toEqual({state: 'link', target: box.path('victim-dir')});
+		expect(linked.marker).toMatchObject({present: true, link: box.path('passwd')});
+		expect(JSON.stringify(linked)).not.toContain('root:x:0:0');
 	});
 
 	it('sees a mount point and a missing directory', async () => {

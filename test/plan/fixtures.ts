@@ -41,7 +41,7 @@ export function makeFacts(overrides: Partial<Facts> = {}): Facts {
 		hostname: 'host',
 		uid: 0,
 		os: {id: 'debian', idLike: [], versionId: '12', prettyName: 'Debian GNU/Linux 12 (bookworm)'},
-		commands: ['apt-get', 'dpkg', 'dpkg-query', 'findmnt', 'mount', 'umount', 'install', 'mktemp', 'sha256sum', 'timeout'],
+		commands: ['apt-get', 'dpkg', 'dpkg-query', 'findmnt', 'mount', 'umount', 'install', 'mktemp', 'sha256sum', 'timeout', 'runuser', 'stat', 'readlink', 'base64'],
 		packages: {},
 		aegirUser: {name: 'aegir', uid: 1500, gid: 1500, home: '/var/aegir'},
 		aegirGroup: {name: 'aegir', gid: 1500},

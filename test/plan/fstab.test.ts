@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {editFstab, fstabLine, fstabMountPoint, nfsSource} from '../../source/plan/fstab.js';
+import {editFstab, effectiveMountOptions, fstabLine, fstabMountPoint, nfsSource} from '../../source/plan/fstab.js';
 import {DEFAULT_EXPORT_OPTIONS, DEFAULT_MOUNT_OPTIONS, type PackFields} from '../../source/pack/types.js';
 
 const host = (name: string, address: string) => ({name, address, port: 22, user: 'root'});
@@ -19,11 +19,28 @@ function pack(overrides: Partial<PackFields> = {}): PackFields {
 	};
 }
 
-const LINE = '192.0.2.10:/var/aegir/platforms /var/aegir/platforms nfs rw,hard,_netdev,nofail 0 0  # aegir-pack: pack.example.com';
+// Every client mount gets nosuid,nodev, whatever the pack stores (issue 11).
+const LINE = '192.0.2.10:/var/aegir/platforms /var/aegir/platforms nfs rw,hard,_netdev,nofail,nosuid,nodev 0 0  # aegir-pack: pack.example.com';
 
 describe('fstab line', () => {
 	it('is <server>:<path> <path> nfs <options> 0 0 tagged with the pack', () => {
 		expect(fstabLine(pack())).toBe(LINE);
+	});
+
+	it('always carries nosuid,nodev: added to what the pack stores, suid and dev dropped', () => {
+		expect(effectiveMountOptions({mountOptions: 'rw,hard,_netdev,nofail'})).toBe('rw,hard,_netdev,nofail,nosuid,nodev');
+		expect(effectiveMountOptions({mountOptions: 'rw,nodev,hard'})).toBe('rw,nodev,hard,nosuid');
+		expect(effectiveMountOptions({mountOptions: 'rw,suid,dev'})).toBe('rw,nosuid,nodev');
+		expect(effectiveMountOptions({mountOptions: 'rw,hard,nosuid,nodev'})).toBe('rw,hard,nosuid,nodev');
+	});
+
+	it('replaces an entry an earlier version wrote without nosuid,nodev', () => {
+		const old = '192.0.2.10:/var/aegir/platforms /var/aegir/platforms nfs rw,hard,_netdev,nofail 0 0  # aegir-pack: pack.example.com';
+		expect(editFstab(`# fstab\n${old}\n`, '/var/aegir/platforms', fstabLine(pack()))).toMatchObject({
+			changed: true,
+			action: 'replaced',
+			content: `# fstab\n${LINE}\n`,
+		});
 	});
 
 	it('puts an IPv6 server in brackets', () => {

@@ -175,8 +175,14 @@ describe('a whole plan on hosts that are read, not changed', () => {
 		expect(finished('master', 'packages').commands).toEqual([
 			'DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nfs-kernel-server rsync',
 		]);
-		expect(finished('web1', 'nfs-client/mount')).toMatchObject({status: 'changed', commands: ['mount -- /var/aegir/platforms']});
-		expect(finished('web1', 'nfs-client/mount-point').commands).toEqual(['install -d -o aegir -g aegir -m 0755 -- /var/aegir/platforms']);
+		// Issue 11: the mount point is created refusing a link, and the share mounted onto the checked directory with nosuid,nodev.
+		expect(finished('web1', 'nfs-client/mount')).toMatchObject({
+			status: 'changed',
+			commands: [
+				'mount -t nfs -o rw,hard,_netdev,nofail,nosuid,nodev -- 192.0.2.10:/var/aegir/platforms /var/aegir/platforms (onto the checked directory itself: a symbolic link there is refused)',
+			],
+		});
+		expect(finished('web1', 'nfs-client/mount-point').commands).toEqual(['mkdir -m 0755 -- /var/aegir/platforms (owned by aegir; a symbolic link there is refused)']);
 		expect(finished('master', 'sync/platforms').commands?.[0]).toMatch(/^rsync .* to 192\.0\.2\.10:\/var\/aegir\/platforms$/);
 	});
 });

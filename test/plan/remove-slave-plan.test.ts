@@ -7,6 +7,7 @@ import {RerunInputError} from '../../source/plan/reruns/errors.js';
 import {FSTAB_REMOVAL_STEP, fstabRemovalStep, removeFstabEntries} from '../../source/plan/reruns/fstab-removal.js';
 import {narrowExportStep, subnetsOnlyFor} from '../../source/plan/reruns/narrow-export.js';
 import {UNMOUNT_STEP, unmountStep} from '../../source/plan/reruns/unmount.js';
+import {unmountCommand} from '../../source/shell/mount-scripts.js';
 import {resolvePlanOptions} from '../../source/plan/options.js';
 import {planRemoveSlave} from '../../source/plan/remove-slave-plan.js';
 import {type CheckContext, type CheckResult, type Plan} from '../../source/plan/step.js';
@@ -17,7 +18,7 @@ import type {RunEvent} from '../../source/contracts/events.js';
 import {runPlan} from '../../source/run/runner.js';
 import {FakeTransport} from '../run/fake-transport.js';
 import {host, makeContext, makeFacts, makePack, makeSandboxPack, refusingPrompter} from './fixtures.js';
-import {LocalShTransport} from './local-sh-transport.js';
+import {LocalShTransport, NOBODY} from './local-sh-transport.js';
 import {makeSandbox, type Sandbox} from './sandbox.js';
 import {trustedPackForTests} from '../pack/trusted-pack.js';
 
@@ -148,17 +149,18 @@ describe('unmounting', () => {
 	it('a normal umount that works: no lazy unmount', async () => {
 		const transport = new FakeTransport('web1');
 		const result = await step.apply(makeContext(transport, mountedFacts()));
-		expect(transport.execs).toEqual(['umount -- /var/aegir/platforms']);
+		expect(transport.execs).toEqual([unmountCommand('/var/aegir/platforms')]);
 		expect(result).toEqual({message: 'unmounted /var/aegir/platforms'});
 	});
 
 	it('falls back to umount -l only when umount fails, and says so', async () => {
 		const transport = new FakeTransport('web1', command =>
-			command.includes('-l') ? {} : {code: 32, stderr: 'umount.nfs4: /var/aegir/platforms: device is busy\n'},
+			command === unmountCommand('/var/aegir/platforms', true) ? {} : {code: 32, stderr: 'umount.nfs4: /var/aegir/platforms: device is busy\n'},
 		);
 		const ctx = makeContext(transport, mountedFacts());
 		const result = await step.apply(ctx);
-		expect(transport.execs).toEqual(['umount -- /var/aegir/platforms', 'umount -l -- /var/aegir/platforms']);
+		// Each through the guarded script: only if the path itself is still a mount point.
+		expect(transport.execs).toEqual([unmountCommand('/var/aegir/platforms'), unmountCommand('/var/aegir/platforms', true)]);
 		expect(result).toMatchObject({message: expect.stringMatching(/^umount failed \(umount\.nfs4: .*device is busy\): unmounted lazily with umount -l; /)});
 		expect(ctx.record.notices).toEqual([{level: 'warn', message: expect.stringContaining('web1: umount failed')}]);
 	});
@@ -168,13 +170,13 @@ describe('unmounting', () => {
 		const failure = await step.apply(makeContext(transport, mountedFacts())).catch((error: unknown) => error);
 		expect(failure).toBeInstanceOf(StepFailedError);
 		expect((failure as StepFailedError).message).toBe('umount failed (umount: not permitted), and so did umount -l: lazy unmount of /var/aegir/platforms failed (exit code 32)');
-		expect((failure as StepFailedError).command).toBe('umount -l -- /var/aegir/platforms');
+		expect((failure as StepFailedError).command).toBe(unmountCommand('/var/aegir/platforms', true));
 	});
 });
 
 describe('narrowing the export', () => {
 	const pack = makePack({subnets: ['192.0.2.0/24']});
-	const step = narrowExportStep(pack.master, pack, ['198.51.100.7/32']);
+	const step = narrowExportStep(pack.master, pack, ['198.51.100.7/32'], {aegirUser: 'aegir'});
 	const exported = (clients: string[]) =>
 		({facts: makeFacts({exports: clients.map(client => ({path: pack.exportPath, client, options: ['rw', 'sync', 'no_subtree_check']}))})}) as unknown as CheckContext;
 
@@ -223,6 +225,7 @@ describe('removing the fstab entry, for real', () => {
 		const tail = '# keep this comment\t \ntmpfs\t/tmp   tmpfs defaults,noatime 0 0\n';
 		const before = `${head}${fstabLine(pack)}\n${tail}`;
 		writeFileSync(fstab, before);
+		box.own(fstab);
 		const options = {fstabPath: fstab, exportsDir: box.path('exports.d'), aegirUser: userInfo().username};
 		// planRemoveSlave checks the pack again, and a sandbox under /tmp is no export path the policy
 		// accepts: the plan of the real pack names the client steps, made here for the sandbox pack.
@@ -234,7 +237,7 @@ describe('removing the fstab entry, for real', () => {
 		const plan: Plan = {...full, hosts: [{...web1, steps}]};
 		const events: RunEvent[] = [];
 		const outcome = await runPlan(plan, {
-			connect: async () => new LocalShTransport({hostName: 'web1'}),
+			connect: async () => new LocalShTransport({hostName: 'web1', user: NOBODY}),
 			prompter: refusingPrompter,
 			onEvent: event => events.push(event),
 			now: () => new Date(2024, 0, 2, 3, 4, 5),
@@ -246,7 +249,7 @@ describe('removing the fstab entry, for real', () => {
 		expect(readFileSync(`${fstab}.aegir-pack-20240102-030405.bak`, 'utf8')).toBe(before);
 		expect(readFileSync(box.path('platforms', 'site.txt'), 'utf8')).toBe('data\n');
 
-		const again = await runPlan(plan, {connect: async () => new LocalShTransport({hostName: 'web1'}), prompter: refusingPrompter});
+		const again = await runPlan(plan, {connect: async () => new LocalShTransport({hostName: 'web1', user: NOBODY}), prompter: refusingPrompter});
 		expect(again.recap[0]).toMatchObject({ok: 2, changed: 0, failed: 0});
 		expect(box.list().filter(name => name.includes('.bak'))).toEqual(['fstab.aegir-pack-20240102-030405.bak']);
 		expect(existsSync(pack.exportPath)).toBe(true);

@@ -10,7 +10,7 @@ import {resolvePlanOptions} from '../../source/plan/options.js';
 import {type CheckContext, type Step} from '../../source/plan/step.js';
 import {StepFailedError} from '../../source/contracts/command-error.js';
 import {hasPackSource, mountPointStep, mountStep} from '../../source/plan/steps/nfs-client.js';
-import {exportStep, markerContent} from '../../source/plan/steps/nfs-server.js';
+import {exportDirectoryStep, exportStep, markerContent, markerStep} from '../../source/plan/steps/nfs-server.js';
 import {accessStep, aegirStep, diskStep, systemStep} from '../../source/plan/steps/preflight.js';
 import {syncStep} from '../../source/plan/steps/sync.js';
 import {probeLocalSources} from '../../source/run/local-sources-probe.js';
@@ -47,6 +47,13 @@ describe('preflight checks', () => {
 		expect(await check(systemStep(web1), {commands: ['apt-get', 'dpkg']})).toMatchObject({state: 'fail', message: expect.stringContaining('missing commands: dpkg-query, findmnt')});
 	});
 
+	it('needs the tools the path guard and safe-edit use (issue 11)', async () => {
+		const without = (name: string) => makeFacts().commands.filter(command => command !== name);
+		for (const tool of ['runuser', 'stat', 'readlink', 'base64']) {
+			expect(await check(systemStep(web1), {commands: without(tool)})).toMatchObject({state: 'fail', message: `missing commands: ${tool}`});
+		}
+	});
+
 	it('wants free space on / and /var', async () => {
 		expect(await check(diskStep(web1, options), {freeKb: {'/': 50 * 1024, '/var': 5 * 1024 * 1024}})).toMatchObject({
 			state: 'fail',
@@ -65,7 +72,7 @@ describe('preflight checks', () => {
 });
 
 describe('NFS client checks', () => {
-	const mount = mountStep(web1, pack);
+	const mount = mountStep(web1, pack, options);
 	const mountPoint = mountPointStep(web1, pack, options);
 
 	it('mount: ok only when mounted from the server and its marker reads back', async () => {
@@ -87,11 +94,13 @@ describe('NFS client checks', () => {
 	});
 
 	it('mount: mounts when nothing is mounted, remounts a mount from another server', async () => {
-		expect(await check(mount, {})).toMatchObject({state: 'change', commands: ['mount -- /var/aegir/platforms']});
+		const mountCommand =
+			'mount -t nfs -o rw,hard,_netdev,nofail,nosuid,nodev -- 192.0.2.10:/var/aegir/platforms /var/aegir/platforms (onto the checked directory itself: a symbolic link there is refused)';
+		expect(await check(mount, {})).toMatchObject({state: 'change', commands: [mountCommand]});
 		expect(await check(mount, {mount: nfsMount('old:/platforms')})).toMatchObject({
 			state: 'change',
 			message: 'remount: mounted from old:/platforms, wanted 192.0.2.10:/var/aegir/platforms',
-			commands: ['umount -- /var/aegir/platforms', 'mount -- /var/aegir/platforms'],
+			commands: ['umount -- /var/aegir/platforms', mountCommand],
 		});
 	});
 
@@ -109,7 +118,7 @@ describe('NFS client checks', () => {
 	it('mount point: creates a missing one, accepts an empty one or the pack mount', async () => {
 		expect(await check(mountPoint, {sharedDir: {state: 'missing'}})).toMatchObject({
 			state: 'change',
-			commands: ['install -d -o aegir -g aegir -m 0755 -- /var/aegir/platforms'],
+			commands: ['mkdir -m 0755 -- /var/aegir/platforms (owned by aegir; a symbolic link there is refused)'],
 		});
 		expect(await check(mountPoint, {sharedDir: {state: 'directory', entryCount: 0, sample: []}})).toMatchObject({state: 'ok'});
 		expect(await check(mountPoint, {mount: nfsMount('192.0.2.10:/var/aegir/platforms'), sharedDir: {state: 'directory', entryCount: 9, sample: []}})).toMatchObject({
@@ -118,17 +127,46 @@ describe('NFS client checks', () => {
 		expect(await check(mountPoint, {sharedDir: {state: 'not-directory'}})).toMatchObject({state: 'fail'});
 	});
 
+	it('mount point: a symbolic link there fails, naming it and its target (L7)', async () => {
+		expect(await check(mountPoint, {sharedDir: {state: 'link', target: '/usr/local/sbin'}})).toEqual({
+			state: 'fail',
+			message: '/var/aegir/platforms is a symbolic link to /usr/local/sbin, where the mount point (a directory) is expected: refusing to act through it (remove the link, then run again)',
+		});
+	});
+
+	it('mount: a mount from before nosuid,nodev stays ok and says they take effect at the next mount (E5)', async () => {
+		expect(await check(mount, {mount: nfsMount('192.0.2.10:/var/aegir/platforms'), marker})).toMatchObject({
+			state: 'ok',
+			message: expect.stringContaining('nosuid,nodev take effect at the next mount of /var/aegir/platforms'),
+		});
+		const hardened = {...nfsMount('192.0.2.10:/var/aegir/platforms'), options: 'rw,nosuid,nodev,relatime'};
+		expect(await check(mount, {mount: hardened, marker})).toMatchObject({state: 'ok', message: expect.not.stringContaining('next mount')});
+	});
+
 	it('compares IPv6 sources with brackets', async () => {
 		const v6 = makePack({nfsServer: host('nfs', '2001:db8::1')});
 		expect(hasPackSource(nfsMount('[2001:db8::1]:/var/aegir/platforms'), v6)).toBe(true);
 		expect(hasPackSource(nfsMount('2001:db8::1:/var/aegir/platforms'), v6)).toBe(false);
 		const v6Marker = {present: true as const, readable: true, content: markerContent(v6)};
-		expect(await check(mountStep(web1, v6), {mount: nfsMount('[2001:db8::1]:/var/aegir/platforms'), marker: v6Marker})).toMatchObject({state: 'ok'});
+		expect(await check(mountStep(web1, v6, options), {mount: nfsMount('[2001:db8::1]:/var/aegir/platforms'), marker: v6Marker})).toMatchObject({state: 'ok'});
 	});
 });
 
 describe('NFS server check', () => {
-	const step = exportStep(pack.master, pack);
+	const step = exportStep(pack.master, pack, options);
+
+	it('the shared directory and the marker: a symbolic link there fails, naming it (L5, L6)', async () => {
+		const directory = exportDirectoryStep(pack.master, pack, options);
+		expect(await check(directory, {sharedDir: {state: 'link', target: '/etc'}})).toMatchObject({
+			state: 'fail',
+			message: expect.stringContaining('/var/aegir/platforms is a symbolic link to /etc, where a directory is expected'),
+		});
+		const markerFile = markerStep(pack.master, pack, {marker: '/var/aegir/platforms/.aegir-pack-marker'}, options);
+		expect(await check(markerFile, {marker: {present: true, content: '', readable: false, link: '/etc/passwd'}})).toMatchObject({
+			state: 'fail',
+			message: expect.stringContaining('/var/aegir/platforms/.aegir-pack-marker is a symbolic link to /etc/passwd, where a regular file is expected'),
+		});
+	});
 
 	it('exports once exportfs shows every subnet with every option', async () => {
 		expect(await check(step, {exports: undefined})).toMatchObject({state: 'change', message: 'export /var/aegir/platforms (exportfs is not installed yet)'});

@@ -3,10 +3,11 @@
 // need no root and no NFS run here (files, directories); mounting and exportfs
 // are proven on the lab.
 
-import {chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync} from 'node:fs';
+import {chmodSync, existsSync, lchownSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync} from 'node:fs';
 import {userInfo} from 'node:os';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {fstabLine} from '../../source/plan/fstab.js';
+import {linkRefusal} from '../../source/shell/path-guard.js';
 import {planPack} from '../../source/plan/planner.js';
 import {type Plan} from '../../source/plan/step.js';
 import {StepFailedError} from '../../source/contracts/command-error.js';
@@ -16,10 +17,15 @@ import type {Prompter} from '../../source/contracts/prompter.js';
 import {runPlan} from '../../source/run/runner.js';
 import {forgedPackForTests} from '../pack/trusted-pack.js';
 import {makeContext, makePack, makeSandboxPack, refusingPrompter} from './fixtures.js';
-import {LocalShTransport, NOBODY} from './local-sh-transport.js';
+import {LocalShTransport, NOBODY, runningAsRoot} from './local-sh-transport.js';
 import {makeSandbox, type Sandbox} from './sandbox.js';
 
-const me = userInfo().username;
+// The aegir user of these runs: the steps run as it (nobody when the tests run as root, so the
+// sandbox, which is nobody's, is the user's own tree, as /var/aegir is aegir's on a host).
+// Each test runs a dozen real scripts (facts, guarded edits, re-reads to verify) on a shared machine.
+const SLOW = {timeout: 30_000};
+
+const me = runningAsRoot() ? 'nobody' : userInfo().username;
 let box: Sandbox;
 let pack: Pack;
 let fstab: string;
@@ -42,7 +48,18 @@ function only(plan: Plan, hostName: string, stepIds: string[]): Plan {
 	return {...plan, hosts: [{...hostPlan, steps}]};
 }
 
-async function run(plan: Plan, prompter: Prompter = refusingPrompter, transport = new LocalShTransport()) {
+/** Everything the test wrote in the sandbox belongs to the sandbox's user, as /etc's files are root's on a host. */
+function ownAll(directory = box.dir) {
+	if (!runningAsRoot()) return;
+	for (const entry of readdirSync(directory, {withFileTypes: true})) {
+		const path = `${directory}/${entry.name}`;
+		lchownSync(path, NOBODY.uid, NOBODY.gid);
+		if (entry.isDirectory()) ownAll(path);
+	}
+}
+
+async function run(plan: Plan, prompter: Prompter = refusingPrompter, transport = new LocalShTransport({user: NOBODY})) {
+	ownAll();
 	const events: RunEvent[] = [];
 	const outcome = await runPlan(plan, {connect: async () => transport, prompter, onEvent: event => events.push(event), now: () => new Date(2024, 0, 2, 3, 4, 5)});
 	const statuses = events.flatMap(event => (event.type === 'step-finished' ? [`${event.stepId}:${event.status}`] : []));
@@ -52,7 +69,7 @@ async function run(plan: Plan, prompter: Prompter = refusingPrompter, transport 
 const SERVER_FILES = ['nfs-server/directory', 'nfs-server/marker', 'nfs-server/exports-file'];
 const CLIENT_FILES = ['nfs-client/mount-point', 'nfs-client/fstab'];
 
-describe('NFS server files, for real', () => {
+describe('NFS server files, for real', SLOW, () => {
 	it('creates the directory, the marker and the drop-in, then a re-run changes nothing', async () => {
 		const first = await run(only(planFor(), 'master', SERVER_FILES));
 		expect(first.statuses).toEqual(SERVER_FILES.map(id => `${id}:changed`));
@@ -77,7 +94,51 @@ describe('NFS server files, for real', () => {
 	});
 });
 
-describe('NFS client files, for real', () => {
+describe('NFS server files through a link the aegir user planted (L5, L6)', SLOW, () => {
+	it('a link where the shared directory belongs: the directory step fails naming it, nothing is written where it points', async () => {
+		const victim = box.path('victim-dir');
+		mkdirSync(victim, {mode: 0o700});
+		writeFileSync(box.path('victim-dir', 'keep-me'), 'root data\n');
+		symlinkSync(victim, pack.exportPath);
+		const before = readdirSync(victim);
+		const {statuses, events} = await run(only(planFor(), 'master', SERVER_FILES));
+		expect(statuses[0]).toBe('nfs-server/directory:failed');
+		expect(events.find(event => event.type === 'step-finished' && event.status === 'failed')).toMatchObject({
+			message: expect.stringContaining(linkRefusal(pack.exportPath, victim, 'a directory')),
+		});
+		expect(readdirSync(victim)).toEqual(before);
+		expect(statSync(victim).mode & 0o777).toBe(0o700);
+	});
+
+	it('a link where the marker belongs: the marker step fails naming it, the file it points to keeps its bytes', async () => {
+		mkdirSync(pack.exportPath);
+		const passwd = box.path('passwd');
+		writeFileSync(passwd, 'root:x:0:0::/root:/bin/bash\n');
+		symlinkSync(passwd, box.path('platforms', '.aegir-pack-marker'));
+		const {statuses, events} = await run(only(planFor(), 'master', SERVER_FILES));
+		expect(statuses).toContain('nfs-server/marker:failed');
+		expect(events.find(event => event.type === 'step-finished' && event.stepId === 'nfs-server/marker')).toMatchObject({
+			message: expect.stringContaining(linkRefusal(box.path('platforms', '.aegir-pack-marker'), passwd, 'a regular file')),
+		});
+		expect(readFileSync(passwd, 'utf8')).toBe('root:x:0:0::/root:/bin/bash\n');
+	});
+
+	it('the marker step refuses a link planted after the facts were read', async () => {
+		mkdirSync(pack.exportPath);
+		const plan = only(planFor(), 'master', ['nfs-server/marker']);
+		const step = plan.hosts[0]!.steps[0]!;
+		const transport = new LocalShTransport({user: NOBODY});
+		const facts = await plan.hosts[0]!.gatherFacts(transport);
+		const passwd = box.path('passwd');
+		writeFileSync(passwd, 'root:x:0:0::/root:/bin/bash\n');
+		symlinkSync(passwd, box.path('platforms', '.aegir-pack-marker'));
+		const error = await step.apply(makeContext(transport, facts)).catch((error_: unknown) => error_);
+		expect((error as Error).message).toContain(linkRefusal(box.path('platforms', '.aegir-pack-marker'), passwd, 'a regular file'));
+		expect(readFileSync(passwd, 'utf8')).toBe('root:x:0:0::/root:/bin/bash\n');
+	});
+});
+
+describe('NFS client files, for real', SLOW, () => {
 	const before = '# /etc/fstab: static file system information.\n#\n# <file system> <mount point>   <type>  <options>       <dump>  <pass>\nproc  /proc  proc  defaults  0  0\n\n# keep this comment\n';
 
 	it('creates the mount point and adds exactly one fstab entry, keeping every other byte; a re-run changes nothing', async () => {
@@ -107,6 +168,29 @@ describe('NFS client files, for real', () => {
 		expect(readFileSync(fstab, 'utf8')).toBe(`${before}${fstabLine(pack)}\n`);
 	});
 
+	it('edits an fstab that is not UTF-8: every old byte kept, our line added (H4)', async () => {
+		const old = Buffer.from(`# disque syst\xe8me\n${before}`, 'latin1');
+		writeFileSync(fstab, old);
+		const first = await run(only(planFor(), 'web1', CLIENT_FILES));
+		expect(first.statuses).toEqual(CLIENT_FILES.map(id => `${id}:changed`));
+		expect(readFileSync(fstab)).toEqual(Buffer.concat([old, Buffer.from(`${fstabLine(pack)}\n`)]));
+		const second = await run(only(planFor(), 'web1', CLIENT_FILES));
+		expect(second.statuses).toEqual(CLIENT_FILES.map(id => `${id}:ok`));
+	});
+
+	it('a link where the mount point belongs: refused naming it, no fstab entry for it (L7)', async () => {
+		writeFileSync(fstab, before);
+		const victim = box.path('victim-dir');
+		mkdirSync(victim);
+		symlinkSync(victim, pack.exportPath);
+		const {statuses, events} = await run(only(planFor(), 'web1', CLIENT_FILES));
+		expect(statuses).toEqual(['nfs-client/mount-point:failed', 'nfs-client/fstab:skipped']);
+		expect(events.find(event => event.type === 'step-finished' && event.status === 'failed')).toMatchObject({
+			message: linkRefusal(pack.exportPath, victim, 'the mount point (a directory)'),
+		});
+		expect(readFileSync(fstab, 'utf8')).toBe(before);
+	});
+
 	it('fails clearly when /etc cannot be written, leaving fstab as it was', async () => {
 		const etc = box.path('etc');
 		mkdirSync(etc);
@@ -129,7 +213,7 @@ describe('NFS client files, for real', () => {
 	});
 });
 
-describe('a mount point that already holds files', () => {
+describe('a mount point that already holds files', SLOW, () => {
 	const fill = () => {
 		mkdirSync(pack.exportPath);
 		writeFileSync(box.path('platforms', 'drupal-10'), 'old code');
@@ -174,12 +258,12 @@ describe('a mount point that already holds files', () => {
 	});
 });
 
-describe('hostile values that slipped past validation', () => {
+describe('hostile values that slipped past validation', SLOW, () => {
 	it('stay data: files land at the literal paths and no injected command runs', async () => {
 		const name = `plat forms'$(touch pwned)\`touch pwned2\`;touch pwned3;"x"`;
 		pack = forgedPackForTests({...makePack(), name: `evil'; touch pwned4; echo '\n`, exportPath: box.path(name), slaves: [makePack().slaves[0]!]});
 		writeFileSync(fstab, '# fstab\n');
-		const transport = () => new LocalShTransport({cwd: box.dir});
+		const transport = () => new LocalShTransport({cwd: box.dir, user: NOBODY});
 		// Both sides on one machine share the path: the client goes first, while it is still empty.
 		const client = await run(only(planFor(), 'web1', CLIENT_FILES), refusingPrompter, transport());
 		const server = await run(only(planFor(), 'master', SERVER_FILES), refusingPrompter, transport());

@@ -57,6 +57,12 @@ describe('exec', () => {
 		expect((await transport.exec('cat; echo eof')).stdout).toBe('eof\n');
 	});
 
+	it('feeds stdin bytes exactly as given, whatever their encoding', async () => {
+		const bytes = Buffer.from('# disque syst\xe8me \xff\x00end\n', 'latin1');
+		const result = await transport.exec('od -An -tx1 -v', {stdin: bytes});
+		expect(result.stdout.replace(/\s+/g, '')).toBe(bytes.toString('hex'));
+	});
+
 	it('streams output as it arrives and never splits a UTF-8 character', async () => {
 		const chunks: Array<[string, string]> = [];
 		// é is \303\251: the two bytes arrive in separate packets.

@@ -89,6 +89,14 @@ describe('exec with sudo', () => {
 		expect(server.commands.join('\n')).not.toContain('s3cret');
 	});
 
+	it('feeds stdin bytes after the password line byte for byte (a non-UTF-8 file)', async () => {
+		const prompter = answeringPrompter({sudoPassword: PASSWORD});
+		const {server, transport} = await open('admin', {mode: 'password', password: PASSWORD}, prompter);
+		const bytes = Buffer.from('# syst\xe8me\n', 'latin1');
+		expect((await transport.exec('cat > written', {sudo: true, stdin: bytes})).code).toBe(0);
+		expect(await readFile(join(server.workDir, 'written'))).toEqual(bytes);
+	});
+
 	it('fails every sudo exec clearly when the password is wrong, running nothing else', async () => {
 		const prompter = answeringPrompter({sudoPassword: 'wrong'});
 		const {server, transport} = await open('admin', {mode: 'password', password: PASSWORD}, prompter);

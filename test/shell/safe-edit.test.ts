@@ -1,11 +1,15 @@
+import {spawn} from 'node:child_process';
 import {chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync} from 'node:fs';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
-import {FSTAB_VALIDATE, expectedFrom, safeEditCommand, sha256, type SafeEditOptions} from '../../source/shell/safe-edit.js';
+import {FSTAB_VALIDATE, expectedFrom, safeEdit, sha256, type SafeEditOptions} from '../../source/shell/safe-edit.js';
 import {LocalShTransport, NOBODY} from '../plan/local-sh-transport.js';
 import {makeSandbox, type Sandbox} from '../plan/sandbox.js';
+import {linkRefusal} from '../../source/shell/path-guard.js';
+import {AEGIR, asRoot, identity, makeGuardBox, plant, victimFile, type GuardBox} from './guard-sandbox.js';
 
 let box: Sandbox;
 const shell = new LocalShTransport({user: NOBODY});
+const asNobody = asRoot ? NOBODY : {uid: undefined, gid: undefined};
 
 beforeEach(() => {
 	box = makeSandbox();
@@ -20,8 +24,14 @@ function writeOwned(path: string, content: string, mode = 0o644) {
 	box.own(path);
 }
 
+/** The command and stdin of one edit. */
+function editOf(options: Partial<SafeEditOptions> & {target: string}, content: string | Buffer): {command: string; stdin: Buffer} {
+	return safeEdit({stamp: '20240102-030405', ...options}, content);
+}
+
 async function edit(options: Partial<SafeEditOptions> & {target: string}, content: string) {
-	return shell.exec(safeEditCommand({stamp: '20240102-030405', ...options}), {stdin: content});
+	const {command, stdin} = editOf(options, content);
+	return shell.exec(command, {stdin});
 }
 
 const leftovers = (dir = box.dir) => box.list(dir === box.dir ? undefined : dir.slice(box.dir.length + 1)).filter(name => name.includes('.aegir-pack.'));
@@ -126,6 +136,107 @@ describe('safe edit (the real script, run by sh)', () => {
 		expect(readFileSync(target, 'utf8')).toBe('new\n');
 		for (const file of ['pwned', 'pwned2', 'pwned3']) expect(existsSync(box.path(file))).toBe(false);
 		expect(existsSync('pwned')).toBe(false);
+	});
+});
+
+describe('safe edit when things go wrong on the way (H1-H3)', () => {
+	it('survives a closed stdout (SIGPIPE): the original, no temp file, no backup left', async () => {
+		const target = box.path('fstab');
+		writeOwned(target, 'old\n');
+		const {command, stdin} = editOf({target, expected: expectedFrom('old\n')}, 'new\n');
+		// Our end of its stdout is closed before it can write anything: the tool killed, the connection gone.
+		const result = await new Promise<{code: number | null; stderr: string}>(resolve => {
+			const child = spawn('/bin/sh', ['-c', command], {stdio: ['pipe', 'pipe', 'pipe'], uid: asNobody.uid, gid: asNobody.gid});
+			child.stdout.destroy();
+			let stderr = '';
+			child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+			child.on('close', code => resolve({code, stderr}));
+			child.stdin.end(stdin);
+		});
+		expect(result.code).not.toBe(0);
+		expect(result.stderr).toContain('the caller is gone');
+		expect(readFileSync(target, 'utf8')).toBe('old\n');
+		expect(box.list()).toEqual(['fstab']);
+	});
+
+	it('refuses bytes that are not the bytes sent (a connection cut mid-stdin): the original kept, no temp file', async () => {
+		const target = box.path('fstab');
+		writeOwned(target, 'old\n');
+		const {command} = editOf({target, expected: expectedFrom('old\n')}, 'new…\n');
+		const result = await shell.exec(command, {stdin: 'new'});
+		expect(result.code).not.toBe(0);
+		expect(result.stderr).toContain('received 3 bytes that are not the 7 bytes sent');
+		expect(readFileSync(target, 'utf8')).toBe('old\n');
+		expect(box.list()).toEqual(['fstab']);
+	});
+
+	it('removes a backup that failed half-way', async () => {
+		const target = box.path('fstab');
+		writeOwned(target, 'old\n');
+		const bin = box.path('bin');
+		mkdirSync(bin);
+		writeFileSync(box.path('bin', 'cp'), '#!/bin/sh\nfor last; do :; done\nprintf partial > "$last"\nexit 1\n');
+		chmodSync(box.path('bin', 'cp'), 0o755);
+		box.own(bin);
+		const {command, stdin} = editOf({target, expected: expectedFrom('old\n')}, 'new\n');
+		const result = await new LocalShTransport({user: NOBODY, env: {PATH: `${bin}:${process.env.PATH ?? ''}`}}).exec(command, {stdin});
+		expect(result.code).not.toBe(0);
+		expect(result.stderr).toContain('cannot keep a backup');
+		expect(readFileSync(target, 'utf8')).toBe('old\n');
+		expect(box.list()).toEqual(['bin', 'fstab']);
+	});
+});
+
+describe('safe edit of bytes (H4)', () => {
+	it('edits a file that is not UTF-8: the expected sha is of its bytes, the new bytes land exactly', async () => {
+		const target = box.path('fstab');
+		const old = Buffer.from('# disque syst\xe8me\n', 'latin1');
+		writeFileSync(target, old);
+		box.own(target);
+		const next = Buffer.concat([old, Buffer.from('server:/x /x nfs rw 0 0\n')]);
+		const {command, stdin} = editOf({target, expected: expectedFrom(old)}, next);
+		const result = await shell.exec(command, {stdin});
+		expect(result.code, result.stderr).toBe(0);
+		expect(readFileSync(target)).toEqual(next);
+	});
+});
+
+describe.skipIf(!asRoot)("safe edit of the aegir user's file: never through its link", () => {
+	let guard: GuardBox;
+	beforeEach(() => {
+		guard = makeGuardBox();
+		plant(`mkdir -m 0700 ${guard.home}/.ssh`);
+	});
+	afterEach(() => guard.remove());
+	const root = new LocalShTransport();
+	const keys = () => `${guard.home}/.ssh/authorized_keys`;
+
+	it('a link to a root file is refused, naming it; the root file keeps its bytes, owner and mode', async () => {
+		const victim = victimFile(guard);
+		const before = identity(victim);
+		plant(`ln -s ${victim} ${keys()}`);
+		const {command, stdin} = editOf({target: keys(), expected: expectedFrom('secret\n'), user: AEGIR.name}, 'secret\nssh-ed25519 AAAA aegir\n');
+		const result = await root.exec(command, {stdin});
+		expect(result.code).not.toBe(0);
+		expect(result.stderr).toContain(linkRefusal(keys(), victim, 'a regular file'));
+		expect(identity(victim)).toEqual(before);
+	});
+
+	it('a dangling link is refused, and nothing is created where it points', async () => {
+		const absent = guard.path('ld.so.preload');
+		plant(`ln -s ${absent} ${keys()}`);
+		const {command, stdin} = editOf({target: keys(), expected: 'absent', newFileMode: '0600', user: AEGIR.name}, 'ssh-ed25519 AAAA aegir\n');
+		const result = await root.exec(command, {stdin});
+		expect(result.code).not.toBe(0);
+		expect(result.stderr).toContain(linkRefusal(keys(), absent, 'a regular file'));
+		expect(existsSync(absent)).toBe(false);
+	});
+
+	it("a missing file is created by the user, with the user's owner and the given mode", async () => {
+		const {command, stdin} = editOf({target: keys(), expected: 'absent', newFileMode: '0600', user: AEGIR.name}, 'ssh-ed25519 AAAA aegir\n');
+		const result = await root.exec(command, {stdin});
+		expect(result.code, result.stderr).toBe(0);
+		expect(identity(keys())).toMatchObject({type: 'file', uid: AEGIR.uid, gid: AEGIR.gid, mode: 0o600});
 	});
 });
 

@@ -7,7 +7,8 @@ import {unifiedDiff} from '../../shell/unified-diff.js';
 import type {Facts} from '../facts.js';
 import {fstabMountPoint, fstabTag} from '../fstab.js';
 import type {ResolvedPlanOptions} from '../options.js';
-import {describeSafeEdit, safeEditCommand} from '../../shell/safe-edit.js';
+import {readableText, textBytes, utf8ByteText} from '../../shell/byte-text.js';
+import {describeSafeEdit, safeEdit} from '../../shell/safe-edit.js';
 import type {Step} from '../step.js';
 import {fstabEditOptions} from '../steps/nfs-client.js';
 import {runAsRoot} from '../steps/run-command.js';
@@ -49,9 +50,10 @@ export function removeFstabEntries(current: string, mountPoint: string, packName
 export function fstabRemovalStep(host: Host, pack: Pack, options: ResolvedPlanOptions): Step {
 	const target = options.fstabPath;
 	const plan = (facts: Facts) => {
+		// Byte text: the file's exact bytes, one character each; the path as it is written.
 		const current = facts.fstab.present ? facts.fstab.content : '';
-		const removal = removeFstabEntries(current, pack.exportPath, pack.name);
-		const diff = unifiedDiff(current, removal.content, {oldLabel: target, newLabel: `${target} (aegir-pack)`});
+		const removal = removeFstabEntries(current, utf8ByteText(pack.exportPath), pack.name);
+		const diff = readableText(unifiedDiff(current, removal.content, {oldLabel: target, newLabel: `${target} (aegir-pack)`}));
 		return {current, removal, diff};
 	};
 
@@ -75,7 +77,8 @@ export function fstabRemovalStep(host: Host, pack: Pack, options: ResolvedPlanOp
 		},
 		async apply(context) {
 			const {current, removal, diff} = plan(context.facts);
-			await runAsRoot(context, safeEditCommand(fstabEditOptions(target, context.stamp, current)), `writing ${target}`, {stdin: removal.content});
+			const {command, stdin} = safeEdit(fstabEditOptions(target, context.stamp, current), textBytes(removal.content));
+			await runAsRoot(context, command, `writing ${target}`, {stdin});
 			return {message: `entry removed (backup kept)${leftAlone(removal.foreign)}`, diff};
 		},
 	};

@@ -6,6 +6,7 @@
 import type {Host, Pack} from '../../pack/types.js';
 import {exportProblems} from '../exports-file.js';
 import {parseSubnet} from '../../pack/subnets.js';
+import type {ResolvedPlanOptions} from '../options.js';
 import type {Step} from '../step.js';
 import {exportStep} from '../steps/nfs-server.js';
 
@@ -21,8 +22,8 @@ export function subnetsOnlyFor(subnets: string[], address: string, otherClientAd
 }
 
 /** Export step of the narrowed pack: also changes while a dropped subnet is still exported. */
-export function narrowExportStep(host: Host, narrowed: Pack, dropped: string[]): Step {
-	const base = exportStep(host, narrowed);
+export function narrowExportStep(host: Host, narrowed: Pack, dropped: string[], options: Pick<ResolvedPlanOptions, 'aegirUser'>): Step {
+	const base = exportStep(host, narrowed, options);
 	return {
 		...base,
 		title: `export active without ${dropped.join(', ')} (exportfs -v)`,

@@ -3,7 +3,7 @@
 // the step says so: processes still inside keep the old mount until they leave.
 
 import type {Host, Pack} from '../../pack/types.js';
-import {commandLine} from '../../shell/quote.js';
+import {describeUnmount, unmountCommand} from '../../shell/mount-scripts.js';
 import {type Step} from '../step.js';
 import {StepFailedError, tail} from '../../contracts/command-error.js';
 import {mountState} from '../steps/nfs-client.js';
@@ -18,8 +18,9 @@ const firstLine = (text: string) => text.split('\n').map(line => line.trim()).fi
 
 export function unmountStep(host: Host, pack: Pack): Step {
 	const path = pack.exportPath;
-	const umount = commandLine(['umount', '--', path]);
-	const lazy = commandLine(['umount', '-l', '--', path]);
+	// Each only if the path itself is still a mount point (a link there is refused).
+	const umount = describeUnmount(path);
+	const lazy = describeUnmount(path, true);
 	return {
 		id: UNMOUNT_STEP,
 		title: `unmount ${path}`,
@@ -50,12 +51,12 @@ export function unmountStep(host: Host, pack: Pack): Step {
 			}
 		},
 		async apply(context) {
-			const first = await context.transport.exec(umount, {sudo: true, signal: context.signal, timeoutMs: UNMOUNT_TIMEOUT_MS});
+			const first = await context.transport.exec(unmountCommand(path), {sudo: true, signal: context.signal, timeoutMs: UNMOUNT_TIMEOUT_MS});
 			if (first.code === 0) return {message: `unmounted ${path}`};
 			const why = firstLine(first.stderr) ?? (first.code === -1 ? `no answer in ${UNMOUNT_TIMEOUT_MS / 1000} s` : `exit code ${first.code}`);
 			context.output(`umount failed: ${why}\n`);
 			try {
-				await runAsRoot(context, lazy, `lazy unmount of ${path}`, {timeoutMs: UNMOUNT_TIMEOUT_MS});
+				await runAsRoot(context, unmountCommand(path, true), `lazy unmount of ${path}`, {timeoutMs: UNMOUNT_TIMEOUT_MS});
 			} catch (error) {
 				if (error instanceof StepFailedError) {
 					throw new StepFailedError(`umount failed (${why}), and so did umount -l: ${error.message}`, {

@@ -3,16 +3,28 @@
 // to come from the right source by reading the server's marker through it.
 
 import type {Host, Pack} from '../../pack/types.js';
-import {commandLine} from '../../shell/quote.js';
+import {readableText, textBytes, utf8ByteText} from '../../shell/byte-text.js';
+import {
+	describeMakeDirectory,
+	describeMount,
+	describeMoveAside,
+	describeUnmount,
+	makeDirectoryCommand,
+	mountCommand,
+	moveAsideCommand,
+	unmountCommand,
+	type MountRequest,
+} from '../../shell/mount-scripts.js';
+import {linkRefusal} from '../../shell/path-guard.js';
 import {unifiedDiff} from '../../shell/unified-diff.js';
 import type {Facts, MountFact} from '../facts.js';
-import {editFstab, fstabLine, nfsSource} from '../fstab.js';
+import {editFstab, effectiveMountOptions, fstabLine, missingMountFlags, nfsSource} from '../fstab.js';
 import type {ResolvedPlanOptions} from '../options.js';
-import {FSTAB_VALIDATE, describeSafeEdit, expectedFrom, safeEditCommand, type SafeEditOptions} from '../../shell/safe-edit.js';
+import {FSTAB_VALIDATE, describeSafeEdit, expectedFrom, safeEdit, type SafeEditOptions} from '../../shell/safe-edit.js';
 import {type CheckResult, type Step} from '../step.js';
 import {StepFailedError} from '../../contracts/command-error.js';
 import {normalizeMountPath} from '../tab-field.js';
-import {createDirectoryCommand, exportStepRef, markerContent} from './nfs-server.js';
+import {exportStepRef, isPackMarker} from './nfs-server.js';
 import {runAsRoot} from './run-command.js';
 
 export const MOUNT_STEP = 'nfs-client/mount';
@@ -52,7 +64,7 @@ export function mountState(facts: Facts, pack: Pack): MountState {
 	if (!facts.mountProbeAnswered) return {kind: 'hung'};
 	const mount = facts.mount;
 	if (!mount) return {kind: 'none'};
-	if (facts.marker.present && facts.marker.content === markerContent(pack)) return {kind: 'pack', mount};
+	if (isPackMarker(facts.marker, pack)) return {kind: 'pack', mount};
 	if (hasPackSource(mount, pack)) return {kind: 'pack-unreadable', mount};
 	return isNfs(mount) ? {kind: 'other-nfs', mount} : {kind: 'other', mount};
 }
@@ -60,20 +72,17 @@ export function mountState(facts: Facts, pack: Pack): MountState {
 /** Printable, one line, for prompts and messages about names found on a host. */
 const printable = (name: string) => name.replace(/[^\x20-\x7e]/g, '?');
 
-const MOVE_ASIDE_SCRIPT = `
-[ -e "$2" ] && { echo "aegir-pack: $2 already exists" >&2; exit 1; }
-mv -T -- "$1" "$2" || { echo "aegir-pack: cannot move $1 to $2" >&2; exit 1; }
-install -d -o "$3" -g "$3" -m 0755 -- "$1" || { echo "aegir-pack: moved $1 to $2 but cannot create the empty mount point" >&2; exit 1; }
-echo "aegir-pack: moved what was in $1 to $2"
-`;
+/** What a link where the mount point belongs is called, in checks and scripts alike. */
+const MOUNT_POINT = 'the mount point (a directory)';
 
 export function mountPointStep(host: Host, pack: Pack, options: ResolvedPlanOptions): Step {
 	const path = pack.exportPath;
-	const create = createDirectoryCommand(path, options.aegirUser);
-	const moveCommand = (stamp: string) =>
-		`sh -c ${commandLine([MOVE_ASIDE_SCRIPT, 'aegir-pack-move-aside', path, movedAsidePath(path, stamp), options.aegirUser])}`;
+	const create = makeDirectoryCommand(path, options.aegirUser);
+	const moveCommand = (stamp: string) => moveAsideCommand(path, movedAsidePath(path, stamp), options.aegirUser);
 
 	const assess = (facts: Facts): CheckResult => {
+		// A link is named as such, whatever findmnt found where it leads.
+		if (facts.sharedDir.state === 'link') return {state: 'fail', message: linkRefusal(path, facts.sharedDir.target, MOUNT_POINT)};
 		const state = mountState(facts, pack);
 		switch (state.kind) {
 			case 'hung': {
@@ -104,7 +113,7 @@ export function mountPointStep(host: Host, pack: Pack, options: ResolvedPlanOpti
 		const directory = facts.sharedDir;
 		switch (directory.state) {
 			case 'missing': {
-				return {state: 'change', message: `create ${path} owned by ${options.aegirUser}`, commands: [create]};
+				return {state: 'change', message: `create ${path} owned by ${options.aegirUser}`, commands: [describeMakeDirectory(path, options.aegirUser)]};
 			}
 
 			case 'not-directory': {
@@ -121,7 +130,7 @@ export function mountPointStep(host: Host, pack: Pack, options: ResolvedPlanOpti
 				return {
 					state: 'change',
 					message: `move aside the ${directory.entryCount} entries already in ${path} (${sample}${directory.entryCount > 3 ? ', …' : ''}) to ${movedAsidePath(path, '<stamp>')} (${options.moveAside ? '--move-aside: without asking' : 'asks first; without a terminal only with --move-aside'})`,
-					commands: [`mv -T -- ${commandLine([path, movedAsidePath(path, '<stamp>')])}`, create],
+					commands: describeMoveAside(path, movedAsidePath(path, '<stamp>'), options.aegirUser),
 				};
 			}
 		}
@@ -172,17 +181,19 @@ export function fstabEditOptions(target: string, stamp: string, current: string 
 		stamp,
 		validate: FSTAB_VALIDATE,
 		validateLabel: 'findmnt --verify --tab-file <temp> (no new errors)',
-		expected: expectedFrom(current),
+		// `current` is the file's byte text (one character per byte): hashed as the bytes it is.
+		expected: expectedFrom(current === undefined ? undefined : textBytes(current)),
 	};
 }
 
 export function fstabStep(host: Host, pack: Pack, options: ResolvedPlanOptions): Step {
 	const target = options.fstabPath;
-	const line = fstabLine(pack);
+	// The file is edited as bytes: our line and path as the bytes they are written as.
+	const line = utf8ByteText(fstabLine(pack));
 	const plan = (facts: Facts) => {
 		const current = facts.fstab.present ? facts.fstab.content : undefined;
-		const edit = editFstab(current, pack.exportPath, line);
-		const diff = unifiedDiff(current ?? '', edit.content, {oldLabel: target, newLabel: `${target} (aegir-pack)`});
+		const edit = editFstab(current, utf8ByteText(pack.exportPath), line);
+		const diff = readableText(unifiedDiff(current ?? '', edit.content, {oldLabel: target, newLabel: `${target} (aegir-pack)`}));
 		return {current, edit, diff};
 	};
 
@@ -192,7 +203,7 @@ export function fstabStep(host: Host, pack: Pack, options: ResolvedPlanOptions):
 		title: `fstab entry for ${pack.exportPath}`,
 		host: host.name,
 		check({facts}) {
-			if (facts.fstab.present && !facts.fstab.readable) return {state: 'fail', message: `${target} cannot be read`};
+			if (facts.fstab.present && !facts.fstab.readable) return {state: 'fail', message: `${target} ${facts.fstab.problem ?? 'cannot be read'}`};
 			const {edit, diff} = plan(facts);
 			if (!edit.changed) return {state: 'ok', message: 'exactly one entry, as wanted'};
 			const message =
@@ -207,23 +218,34 @@ export function fstabStep(host: Host, pack: Pack, options: ResolvedPlanOptions):
 				context.notice('warn', `${host.name}: replacing the ${target} entry for ${pack.exportPath}:\n${diff}`);
 			}
 
-			await runAsRoot(context, safeEditCommand(editOptions(context.stamp, current)), `writing ${target}`, {stdin: edit.content});
+			const {command, stdin} = safeEdit(editOptions(context.stamp, current), textBytes(edit.content));
+			await runAsRoot(context, command, `writing ${target}`, {stdin});
+			const live = context.facts.mount;
+			const missing = live && mountState(context.facts, pack).kind === 'pack' ? missingMountFlags(live.options) : [];
+			if (missing.length > 0) context.notice('info', `${host.name}: ${nextMountNote(missing, pack.exportPath)}`);
 			return {message: edit.action === 'replaced' ? 'entry replaced (backup kept)' : 'entry added (backup kept)', diff};
 		},
 	};
 }
 
-export function mountStep(host: Host, pack: Pack): Step {
+/** A live mount from before nosuid,nodev: they apply when it is mounted again (a person may remount it now). */
+export function nextMountNote(missing: string[], path: string): string {
+	return `${missing.join(',')} take effect at the next mount of ${path} (to apply them now: mount -o remount,${missing.join(',')} ${path})`;
+}
+
+export function mountStep(host: Host, pack: Pack, options: Pick<ResolvedPlanOptions, 'aegirUser'>): Step {
 	const path = pack.exportPath;
 	const source = nfsSource(pack.nfsServer.address, pack.exportPath);
-	const mountCommand = commandLine(['mount', '--', path]);
-	const umountCommand = commandLine(['umount', '--', path]);
+	const request: MountRequest = {path, source, options: effectiveMountOptions(pack), owner: options.aegirUser};
+	const mount = describeMount(request);
+	const umount = describeUnmount(path);
 	return {
 		id: MOUNT_STEP,
 		title: `NFS mount from ${pack.nfsServer.name}`,
 		host: host.name,
 		dependsOn: [exportStepRef(pack)],
 		check({facts}) {
+			if (facts.sharedDir.state === 'link') return {state: 'fail', message: linkRefusal(path, facts.sharedDir.target, MOUNT_POINT)};
 			const state = mountState(facts, pack);
 			switch (state.kind) {
 				case 'hung': {
@@ -231,11 +253,13 @@ export function mountStep(host: Host, pack: Pack): Step {
 				}
 
 				case 'none': {
-					return {state: 'change', message: `mount ${source} on ${path}`, commands: [mountCommand]};
+					return {state: 'change', message: `mount ${source} on ${path}`, commands: [mount]};
 				}
 
 				case 'pack': {
-					return {state: 'ok', message: `mounted from ${state.mount.source}; the server's marker reads back`};
+					const missing = missingMountFlags(state.mount.options);
+					const later = missing.length > 0 ? `; ${nextMountNote(missing, path)}` : '';
+					return {state: 'ok', message: `mounted from ${state.mount.source}; the server's marker reads back${later}`};
 				}
 
 				case 'pack-unreadable': {
@@ -249,7 +273,7 @@ export function mountStep(host: Host, pack: Pack): Step {
 					return {
 						state: 'change',
 						message: `remount: mounted from ${state.mount.source}, wanted ${source}`,
-						commands: [umountCommand, mountCommand],
+						commands: [umount, mount],
 					};
 				}
 
@@ -259,9 +283,9 @@ export function mountStep(host: Host, pack: Pack): Step {
 			}
 		},
 		async apply(context) {
-			if (context.facts.mount) await runAsRoot(context, umountCommand, `unmounting ${context.facts.mount.source}`, {timeoutMs: 60_000});
+			if (context.facts.mount) await runAsRoot(context, unmountCommand(path), `unmounting ${context.facts.mount.source}`, {timeoutMs: 60_000});
 			// mount.nfs retries for about two minutes before giving up on a silent server.
-			await runAsRoot(context, mountCommand, `mounting ${source} on ${path}`, {timeoutMs: 180_000});
+			await runAsRoot(context, mountCommand(request), `mounting ${source} on ${path}`, {timeoutMs: 180_000});
 		},
 	};
 }

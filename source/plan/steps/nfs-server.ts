@@ -2,12 +2,16 @@
 // their mounts, the exports drop-in, and the live export table.
 
 import type {Host, Pack} from '../../pack/types.js';
+import {readableText, textBytes, utf8ByteText} from '../../shell/byte-text.js';
+import {describeMakeDirectory, makeDirectoryCommand} from '../../shell/mount-scripts.js';
+import {PATH_GUARD, linkRefusal} from '../../shell/path-guard.js';
 import {commandLine} from '../../shell/quote.js';
 import {unifiedDiff} from '../../shell/unified-diff.js';
 import {dropInContent, exportProblems} from '../exports-file.js';
+import type {FileFact} from '../facts.js';
 import type {ResolvedPlanOptions} from '../options.js';
 import type {PackFiles} from '../pack-files.js';
-import {describeSafeEdit, expectedFrom, safeEditCommand} from '../../shell/safe-edit.js';
+import {describeSafeEdit, expectedFrom, safeEdit} from '../../shell/safe-edit.js';
 import type {Step, StepRef} from '../step.js';
 import {runAsRoot} from './run-command.js';
 
@@ -27,12 +31,8 @@ export function markerContent(pack: Pack): string {
 	return `aegir-pack marker ${JSON.stringify(identity)}: NFS clients read this file back to prove the share works.\n`;
 }
 
-export function createDirectoryCommand(path: string, owner: string): string {
-	return commandLine(['install', '-d', '-o', owner, '-g', owner, '-m', '0755', '--', path]);
-}
-
 export function exportDirectoryStep(host: Host, pack: Pack, options: ResolvedPlanOptions): Step {
-	const command = createDirectoryCommand(pack.exportPath, options.aegirUser);
+	const command = makeDirectoryCommand(pack.exportPath, options.aegirUser);
 	return {
 		id: 'nfs-server/directory',
 		title: `shared directory ${pack.exportPath}`,
@@ -44,11 +44,19 @@ export function exportDirectoryStep(host: Host, pack: Pack, options: ResolvedPla
 				}
 
 				case 'missing': {
-					return {state: 'change', message: `create ${pack.exportPath} owned by ${options.aegirUser}`, commands: [command]};
+					return {
+						state: 'change',
+						message: `create ${pack.exportPath} owned by ${options.aegirUser}`,
+						commands: [describeMakeDirectory(pack.exportPath, options.aegirUser)],
+					};
 				}
 
 				case 'not-directory': {
 					return {state: 'fail', message: `${pack.exportPath} exists and is not a directory`};
+				}
+
+				case 'link': {
+					return {state: 'fail', message: linkRefusal(pack.exportPath, facts.sharedDir.target, 'a directory')};
 				}
 
 				case 'unresponsive': {
@@ -62,21 +70,38 @@ export function exportDirectoryStep(host: Host, pack: Pack, options: ResolvedPla
 	};
 }
 
-export function markerStep(host: Host, pack: Pack, files: Pick<PackFiles, 'marker'>): Step {
+/** The marker the facts read is this pack's (byte for byte). */
+export function isPackMarker(marker: FileFact, pack: Pack): boolean {
+	return marker.present && marker.readable && marker.content === utf8ByteText(markerContent(pack));
+}
+
+export function markerStep(host: Host, pack: Pack, files: Pick<PackFiles, 'marker'>, options: Pick<ResolvedPlanOptions, 'aegirUser'>): Step {
 	const target = files.marker;
 	const content = markerContent(pack);
-	const edit = (stamp: string, current: string | undefined) => ({target, stamp, expected: expectedFrom(current), backup: false});
+	// The marker is the aegir user's file in its own directory: the aegir user writes it.
+	const edit = (stamp: string, current: string | undefined) => ({
+		target,
+		stamp,
+		expected: expectedFrom(current === undefined ? undefined : textBytes(current)),
+		backup: false,
+		user: options.aegirUser,
+	});
 	return {
 		id: 'nfs-server/marker',
 		title: 'marker file for clients',
 		host: host.name,
 		check({facts}) {
-			if (facts.marker.present && facts.marker.content === content) return {state: 'ok', message: 'in place'};
+			const marker = facts.marker;
+			if (marker.present && marker.link !== undefined) return {state: 'fail', message: linkRefusal(target, marker.link, 'a regular file')};
+			if (marker.present && marker.problem) return {state: 'fail', message: `${target} ${marker.problem}`};
+			if (isPackMarker(marker, pack)) return {state: 'ok', message: 'in place'};
 			return {state: 'change', message: `write ${target}`, commands: [describeSafeEdit(edit('<stamp>', undefined))]};
 		},
 		async apply(context) {
-			const current = context.facts.marker.present ? context.facts.marker.content : undefined;
-			await runAsRoot(context, safeEditCommand(edit(context.stamp, current)), `writing ${target}`, {stdin: content});
+			const marker = context.facts.marker;
+			const current = marker.present && marker.readable ? marker.content : undefined;
+			const {command, stdin} = safeEdit(edit(context.stamp, current), content);
+			await runAsRoot(context, command, `writing ${target}`, {stdin});
 		},
 	};
 }
@@ -87,7 +112,7 @@ export function exportsFileStep(host: Host, pack: Pack, files: Pick<PackFiles, '
 	const edit = (stamp: string, current: string | undefined) => ({
 		target,
 		stamp,
-		expected: expectedFrom(current),
+		expected: expectedFrom(current === undefined ? undefined : textBytes(current)),
 		createParent: true,
 	});
 	return {
@@ -96,26 +121,34 @@ export function exportsFileStep(host: Host, pack: Pack, files: Pick<PackFiles, '
 		host: host.name,
 		check({facts}) {
 			const dropIn = facts.dropIn;
-			if (dropIn.present && !dropIn.readable) return {state: 'fail', message: `${target} cannot be read`};
+			if (dropIn.present && !dropIn.readable) return {state: 'fail', message: `${target} ${dropIn.problem ?? 'cannot be read'}`};
 			const before = dropIn.present ? dropIn.content : '';
-			if (dropIn.present && before === content) return {state: 'ok', message: 'as wanted'};
+			const wanted = utf8ByteText(content);
+			if (dropIn.present && before === wanted) return {state: 'ok', message: 'as wanted'};
 			return {
 				state: 'change',
 				message: dropIn.present ? `rewrite ${target}` : `create ${target}`,
-				diff: unifiedDiff(before, content, {oldLabel: dropIn.present ? target : '/dev/null', newLabel: `${target} (aegir-pack)`}),
+				diff: readableText(unifiedDiff(before, wanted, {oldLabel: dropIn.present ? target : '/dev/null', newLabel: `${target} (aegir-pack)`})),
 				commands: [describeSafeEdit(edit('<stamp>', undefined))],
 			};
 		},
 		async apply(context) {
 			const dropIn = context.facts.dropIn;
 			const before = dropIn.present ? dropIn.content : undefined;
-			await runAsRoot(context, safeEditCommand(edit(context.stamp, before)), `writing ${target}`, {stdin: content});
+			const {command, stdin} = safeEdit(edit(context.stamp, before), content);
+			await runAsRoot(context, command, `writing ${target}`, {stdin});
 		},
 	};
 }
 
-/** exportfs -ra, then a reload where an init system runs the NFS server; absent init is fine. */
-export const EXPORT_SCRIPT = `
+/**
+ * exportfs -ra, then a reload where an init system runs the NFS server; absent init is fine.
+ * exportfs resolves the export path: it must be the directory itself, not a link the aegir user planted.
+ */
+export const EXPORT_SCRIPT = `${PATH_GUARD}
+ap_audit "$(dirname -- "$1")" "$2" >/dev/null || exit 1
+ap_no_link "$1" "the shared directory"
+[ -d "$1" ] || ap_fail "$1 is not a directory; nothing was exported"
 exportfs -ra || exit $?
 if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
 	if systemctl is-active --quiet nfs-server; then
@@ -133,8 +166,8 @@ else
 fi
 `;
 
-export function exportStep(host: Host, pack: Pack): Step {
-	const command = `sh -c ${commandLine([EXPORT_SCRIPT, 'aegir-pack-export'])}`;
+export function exportStep(host: Host, pack: Pack, options: Pick<ResolvedPlanOptions, 'aegirUser'>): Step {
+	const command = `sh -c ${commandLine([EXPORT_SCRIPT, 'aegir-pack-export', pack.exportPath, options.aegirUser])}`;
 	return {
 		id: EXPORT_STEP,
 		title: 'export active (exportfs -v)',

@@ -4,14 +4,13 @@
 
 import type {Host} from '../../pack/types.js';
 import type {Facts} from '../facts.js';
+import {REQUIRED_HOST_COMMANDS} from '../facts-script.js';
 import type {ResolvedPlanOptions} from '../options.js';
 import type {CheckContext, CheckResult, Step, StepRef} from '../step.js';
 
 export const PREFLIGHT_LAST_HOST_STEP = 'preflight/aegir';
 export const GATE_STEP = 'preflight/aegir-ids';
 
-/** Tools the steps call; all in Debian's essential set or util-linux. */
-const REQUIRED_COMMANDS = ['apt-get', 'dpkg', 'dpkg-query', 'findmnt', 'mount', 'umount', 'install', 'mktemp', 'sha256sum', 'timeout'];
 
 function checkOnly(host: Host, id: string, title: string, check: (context: CheckContext) => CheckResult, extra: Partial<Step> = {}): Step {
 	return {
@@ -54,7 +53,7 @@ export function systemStep(host: Host): Step {
 			return {state: 'fail', message: `this tool manages Debian and Ubuntu hosts only; found ${found}`};
 		}
 
-		const missing = REQUIRED_COMMANDS.filter(command => !facts.commands.includes(command));
+		const missing = REQUIRED_HOST_COMMANDS.filter(command => !facts.commands.includes(command));
 		if (missing.length > 0) return {state: 'fail', message: `missing commands: ${missing.join(', ')}`};
 		return {state: 'ok', message: facts.os?.prettyName ?? 'Debian'};
 	});

@@ -28,7 +28,7 @@ describe('the wizard without a terminal', () => {
 		if (outcome.kind !== 'accepted') return;
 		expect(outcome.pack).toMatchObject({name: 'pack.example.com', master: web1, slaves: [web2], nfsServer: web1, subnets: ['192.0.2.0/24']});
 		expect(outcome.review).toContain('/var/aegir/platforms 192.0.2.0/24(rw,sync,no_subtree_check)');
-		expect(outcome.review).toContain('192.0.2.11:/var/aegir/platforms /var/aegir/platforms nfs rw,hard,_netdev,nofail 0 0');
+		expect(outcome.review).toContain('192.0.2.11:/var/aegir/platforms /var/aegir/platforms nfs rw,hard,_netdev,nofail,nosuid,nodev 0 0');
 		expect(outcome.newHosts).toEqual([]);
 	});
 

@@ -13,7 +13,7 @@ describe('what the review shows', () => {
 			'/var/aegir/platforms 2001:db8::/64(rw,sync,no_subtree_check)',
 		]);
 		expect(fstabLine(pack)).toBe(
-			'192.0.2.11:/var/aegir/platforms /var/aegir/platforms nfs rw,hard,_netdev,nofail 0 0  # aegir-pack: pack.example.com',
+			'192.0.2.11:/var/aegir/platforms /var/aegir/platforms nfs rw,hard,_netdev,nofail,nosuid,nodev 0 0  # aegir-pack: pack.example.com',
 		);
 	});
 

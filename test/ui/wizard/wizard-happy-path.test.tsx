@@ -50,7 +50,7 @@ describe('the wizard by keys', () => {
 		expect(frame).toMatch(/slave\s+web3\s+192\.0\.2\.13/);
 		expect(frame).toContain('/var/aegir/platforms 192.0.2.12/32(rw,sync,no_subtree_check)');
 		expect(frame).toContain('/var/aegir/platforms 192.0.2.13/32(rw,sync,no_subtree_check)');
-		expect(frame.replaceAll('\n', ' ')).toMatch(/192\.0\.2\.11:\/var\/aegir\/platforms \/var\/aegir\/platforms nfs rw,hard,_netdev,nofail\s+0 0/);
+		expect(frame.replaceAll('\n', ' ')).toMatch(/192\.0\.2\.11:\/var\/aegir\/platforms \/var\/aegir\/platforms nfs rw,hard,_netdev,nofail,nosuid,nodev\s+0 0/);
 		expect(frame).toContain('web1 is a single point of failure');
 		expect(frame).toContain('same UID/GID on every host');
 		expect(frame).toContain('Confirm');
