@@ -50,7 +50,7 @@ export function codeSyncStep(host: Host, pack: Pack, options: ResolvedPlanOption
 
 	return {
 		id: CODE_SYNC_STEP,
-		title: `platform and site code ${destination} (as ${user})`,
+		title: `platform and site code ${destination}`,
 		host: host.name,
 		async check({transport, signal, facts}) {
 			const problem = sourceProblem(options.localSources, options.platformsDir);

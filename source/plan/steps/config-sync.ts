@@ -33,7 +33,7 @@ function linkIsRight(state: WebConfigState, context: string, app: WebApp): boole
 export function configSyncStep(host: Host, options: ResolvedPlanOptions): Step {
 	const context = headContext(host.name);
 	const user = options.aegirUser;
-	const title = `web server config ${AEGIR_CONFIG_DIR}/${context} (as ${user})`;
+	const title = `web server config ${AEGIR_CONFIG_DIR}/${context}`;
 
 	/** The job, the app to link, or why nothing is sent. */
 	const plan = () => {
