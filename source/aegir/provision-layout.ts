@@ -143,5 +143,5 @@ export function classifyConfigEntries(
 		else if (live.has(name)) left.push(`${name} (${live.get(name)!} still points into it)`);
 		else remove.push(name);
 	}
-	return {remove, left};
+	return {remove: remove.sort(), left};
 }

@@ -67,7 +67,7 @@ describe('classifyConfigEntries', () => {
 
 	it('removes other servers\' directories and the central key store that an earlier copy left; leaves what did not come from here', () => {
 		expect(classifyConfigEntries('server_web1', copied, localNames, ['apache'])).toEqual({
-			remove: ['server_master', 'server_web2', 'server_packexamplecom', 'ssl.d'],
+			remove: ['server_master', 'server_packexamplecom', 'server_web2', 'ssl.d'],
 			left: ['server_headonly', 'notes.txt'],
 		});
 	});
