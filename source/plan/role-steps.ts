@@ -1,6 +1,6 @@
 // The one list of what a host gets for its roles in a pack: each concern (the
-// preflight, the packages, the NFS server, the NFS client, the syncs, Aegir's
-// prerequisites) says which hosts it is for, the steps it plans in each flow
+// preflight, the packages, the NFS server, the NFS client, Aegir's
+// prerequisites, the syncs, the web server) says which hosts it is for, the steps it plans in each flow
 // (a whole-pack apply, a new slave of add-slave, the NFS server widening its
 // export), a few words for the review, and which status checks answer for it.
 // The planners, the re-run review and status all read this list.
@@ -177,16 +177,19 @@ const CONCERNS: readonly Concern[] = [
 		review: at => (at.receivesSync ? ['config sync'] : []),
 	},
 	{
-		// After the head's web server config changed: tested and reloaded, then what an earlier version copied removed.
+		// After the head's web server config changed: tested and reloaded (whoever changed it: the sync, an
+		// Aegir prerequisite fix), then what an earlier version copied removed (with Aegir here, Aegir re-points first).
 		id: 'web',
 		steps(input, at, flow) {
-			if (flow === 'widen' || input.options.syncedByAegir || !at.receivesSync) return [];
+			if (flow === 'widen' || !at.receivesSync) return [];
 			const {host} = at;
 			const master = situationOf(input.pack, input.pack.master, input.options);
 			// A slave's vhosts include the platform code it sees through the share: the master's copy comes first.
-			const after = flow === 'apply' && master.syncsPlatforms && host.name !== master.host.name ? [{host: master.host.name, id: CODE_SYNC_STEP}] : [];
+			const codeFirst = flow === 'apply' && !input.options.syncedByAegir && master.syncsPlatforms && host.name !== master.host.name;
+			const reload = webReloadStep(host, input.options, codeFirst ? [{host: master.host.name, id: CODE_SYNC_STEP}] : []);
+			if (input.options.syncedByAegir) return [reload];
 			return [
-				webReloadStep(host, input.options, after),
+				reload,
 				staleConfigStep(host, input.options, [
 					{host: host.name, id: CONFIG_SYNC_STEP},
 					{host: host.name, id: WEB_RELOAD_STEP},

@@ -150,10 +150,11 @@ describe('a whole plan on hosts that are read, not changed', () => {
 		expect(table).toContain('Nothing was changed on any host');
 	});
 
-	it('leaves the own rsync steps out when Aegir itself syncs config and code', () => {
+	it('leaves the own rsync steps out when Aegir itself syncs config and code; the reload stays for the tool\'s own changes', () => {
 		const plan = planPack(makePack(), {...options, syncedByAegir: true});
-		expect(ids(plan, 'master')).toEqual([...PREFLIGHT, 'packages', ...SERVER]);
-		expect(ids(plan, 'web1')).toEqual([...PREFLIGHT, 'packages', ...CLIENT]);
+		expect(ids(plan, 'master')).toEqual([...PREFLIGHT, 'packages', ...SERVER, 'web/reload']);
+		expect(ids(plan, 'web1')).toEqual([...PREFLIGHT, 'packages', ...CLIENT, 'web/reload']);
+		expect(stepOf(plan, 'web1', 'web/reload').after).toBeUndefined();
 	});
 
 	it('a re-run on a configured pack: every step ok, nothing run but reads', async () => {

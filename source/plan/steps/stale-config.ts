@@ -7,6 +7,7 @@
 
 import type {Host} from '../../pack/types.js';
 import {AEGIR_CONFIG_DIR, classifyConfigEntries, headContext} from '../../aegir/provision-layout.js';
+import type {Transport} from '../../contracts/transport.js';
 import {commandLine} from '../../shell/quote.js';
 import {sourceListing} from '../local-sources.js';
 import type {ResolvedPlanOptions} from '../options.js';
@@ -24,7 +25,7 @@ export function staleConfigStep(host: Host, options: ResolvedPlanOptions, depend
 	const context = headContext(host.name);
 	const user = options.aegirUser;
 
-	const classify = async (transport: Parameters<Step['check']>[0]['transport'], signal: AbortSignal) => {
+	const classify = async (transport: Transport, signal: AbortSignal) => {
 		const listing = sourceListing(options.localSources, options.configDir);
 		if (!listing) return undefined;
 		const state = await readWebConfigState(transport, user, signal);

@@ -7,14 +7,13 @@
 // reload is finished by the next one.
 
 import type {Host} from '../../pack/types.js';
-import {AEGIR_CONFIG_DIR, headContext, type WebApp} from '../../aegir/provision-layout.js';
+import {AEGIR_CONFIG_DIR, appsIn, headContext, type WebApp} from '../../aegir/provision-layout.js';
 import {StepFailedError, tail} from '../../contracts/command-error.js';
 import {commandLine} from '../../shell/quote.js';
 import {RELOAD_PENDING_FILE, WEB_RELOAD_SCRIPT} from '../../shell/web-config-scripts.js';
 import {sourceListing} from '../local-sources.js';
 import type {ResolvedPlanOptions} from '../options.js';
 import type {Step, StepRef} from '../step.js';
-import {appsIn} from '../../aegir/provision-layout.js';
 import {linkedApp} from './config-sync.js';
 import {readWebConfigState} from './web-config-state.js';
 
