@@ -39,10 +39,10 @@ export async function runSync(transport: Transport, job: SyncJob, maxDelete: num
 	return {changed: result.changed.filter(path => !result.deleted.includes(path)), deleted: result.deleted};
 }
 
-/** Full paths on the host of what rsync (would) delete. */
+/** Full paths on the host of what rsync (would) delete, sorted (rsync lists them deepest first). */
 export function deletedPaths(destination: string, deleted: readonly string[]): string[] {
 	const base = destination.replace(/\/+$/, '');
-	return deleted.map(path => `${base}/${path.replace(/\/$/, '')}`);
+	return deleted.map(path => `${base}/${path.replace(/\/$/, '')}`).sort();
 }
 
 /** One line per path, shown under the step (dry run and Details) and kept in the host log. */
