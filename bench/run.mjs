@@ -8,8 +8,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {down, labSupport, up} from '../test/lab/lab.mjs';
-import {seedAegirServer} from './aegir-tree.mjs';
+import {down, labSupport, openLab, up} from '../test/lab/lab.mjs';
+import {prepareHeads, seedAegirServer} from './aegir-tree.mjs';
 import {CLI, GNU_TIME, hostsCpu, measureCli} from './measure.mjs';
 import {explanations, formatTable, machineLines} from './table.mjs';
 
@@ -63,6 +63,7 @@ async function main() {
 			log(`fresh lab: ${lab.names.join(', ')}`);
 			await labDown();
 			const state = await up({names: lab.names, log});
+			await prepareHeads(openLab(), lab.names);
 			snat = state.snat;
 			const storeDir = path.join(scratch, `store-${index}`);
 			const files = [

@@ -24,6 +24,8 @@ export type CliFlags = WizardFlags & {
 	platformsDir?: string;
 	/** Seconds to wait for another apt/dpkg to release its lock (default 120). */
 	lockWait?: number;
+	/** A sync stops before deleting more than this many paths on a host (default 100). */
+	maxDelete?: number;
 	/** add-slave: export the share to a new slave's address outside the pack's subnets. */
 	widenExport: boolean;
 	/** status: print the health report as JSON. */
@@ -85,6 +87,8 @@ export const HELP = `
 	                           (without a terminal the run fails instead)
 	  --lock-wait <seconds>    wait this long for another apt/dpkg to finish
 	                           (default 120)
+	  --max-delete <n>         a sync that would delete more than n paths on a
+	                           host stops and lists them (default 100)
 
 	Re-runs
 	  --widen-export           add-slave: export the share to a new slave's
@@ -140,6 +144,7 @@ export function parseCliFlags(argv: readonly string[] = process.argv.slice(2)): 
 			configDir: {type: 'string'},
 			platformsDir: {type: 'string'},
 			lockWait: {type: 'number'},
+			maxDelete: {type: 'number'},
 			widenExport: {type: 'boolean', default: false},
 			json: {type: 'boolean', default: false},
 			watch: {type: 'boolean', default: false},
@@ -169,6 +174,7 @@ export function parseCliFlags(argv: readonly string[] = process.argv.slice(2)): 
 		configDir: flags.configDir,
 		platformsDir: flags.platformsDir,
 		lockWait: flags.lockWait,
+		maxDelete: flags.maxDelete,
 		widenExport: flags.widenExport,
 		json: flags.json,
 		watch: flags.watch,

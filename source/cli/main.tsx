@@ -40,6 +40,11 @@ async function main(): Promise<number> {
 		return EXIT.badInput;
 	}
 
+	if (parsed.maxDelete !== undefined && !(Number.isInteger(parsed.maxDelete) && parsed.maxDelete >= 0)) {
+		err(`--max-delete ${String(parsed.maxDelete)}: give a whole number of paths, 0 or more\n`);
+		return EXIT.badInput;
+	}
+
 	const flags = {...parsed, sshConfig: sshConfigFile(parsed)};
 	const storeDir = flags.storeDir ?? defaultStoreDir(process.env);
 	const store = new LazyStore(storeDir);

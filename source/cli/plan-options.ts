@@ -13,5 +13,6 @@ export function planOptionsFor(flags: Omit<ApplyFlags, 'dryRun' | 'acceptNewHost
 		...(flags.configDir === undefined ? {} : {configDir: flags.configDir}),
 		...(flags.platformsDir === undefined ? {} : {platformsDir: flags.platformsDir}),
 		...(flags.lockWait === undefined ? {} : {lockWaitSeconds: flags.lockWait}),
+		...(flags.maxDelete === undefined ? {} : {maxDelete: flags.maxDelete}),
 	};
 }

@@ -36,6 +36,8 @@ export type ApplyFlags = {
 	configDir?: string;
 	platformsDir?: string;
 	lockWait?: number;
+	/** A sync stops before deleting more than this many paths on a host (default 100). */
+	maxDelete?: number;
 	sshConfig?: string;
 	/** Aegir's home on this machine (alias files, the aegir user's key); default /var/aegir. */
 	aegirHome?: string;
@@ -185,7 +187,7 @@ async function runLocked(run: PlanRun, context: ApplyContext): Promise<number> {
 		const resolved = resolvePlanOptions(context.planOptions);
 		const planOptions: PlanOptions = {
 			...context.planOptions,
-			localSources: probeLocalSources([resolved.configDir, resolved.platformsDir]),
+			localSources: await probeLocalSources([resolved.configDir, resolved.platformsDir]),
 			aegirPrerequisites: prerequisites !== undefined,
 		};
 		const plan = run.plan(planOptions);

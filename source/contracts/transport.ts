@@ -26,15 +26,24 @@ export type ExecResult = {
 	durationMs: number;
 };
 
+/** One rsync filter rule, in order: the first rule that matches a path decides. */
+export type RsyncFilter = {rule: 'include' | 'exclude'; pattern: string};
+
 export type PushTreeOptions = {
-	/** Local directory on the machine running the tool (trailing slash semantics as rsync: contents). */
+	/** Local directory on the machine running the tool: `paths` are relative to it. */
 	source: string;
+	/** What to send (rsync --relative from `source/./path`): each arrives as `destination/path`, nothing above it is touched. */
+	paths: string[];
 	/** Absolute directory on the host. */
 	destination: string;
-	/** rsync --exclude patterns (VCS directories are always excluded). */
-	exclude?: string[];
-	/** Owner `user:group` for the files on the host (rsync --chown). */
-	chown?: string;
+	/** Include/exclude rules after the VCS excludes (drush's filters; an excluded path is also never deleted). */
+	filters?: RsyncFilter[];
+	/** Delete on the host what the sent directories no longer hold (rsync --delete). */
+	delete?: boolean;
+	/** Real runs: rsync stops deleting after this many (--max-delete). */
+	maxDelete?: number;
+	/** The user the receiving rsync runs as on the host (the aegir user; never root). */
+	runAs: string;
 	/** Report what would change without changing anything (rsync --dry-run --itemize-changes). */
 	dryRun?: boolean;
 	onOutput?: (chunk: string, stream: 'stdout' | 'stderr') => void;
@@ -42,8 +51,10 @@ export type PushTreeOptions = {
 };
 
 export type PushTreeResult = ExecResult & {
-	/** Paths rsync created, updated or deleted (from --itemize-changes). Empty: nothing changed. */
+	/** Paths rsync created, updated or deleted (from --itemize-changes), relative to the destination. Empty: nothing changed. */
 	changed: string[];
+	/** The deleted ones among them (`*deleting`). */
+	deleted: string[];
 };
 
 /** One open connection to one host, reused by every step of that host. */

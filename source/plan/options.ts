@@ -30,6 +30,10 @@ export type PlanOptions = {
 	exportsDir?: string;
 	/** Check (and fix) what Aegir needs on every web head; the runner then needs the run's Aegir side. */
 	aegirPrerequisites?: boolean;
+	/** A sync step stops before deleting more than this many paths on a host (--max-delete). */
+	maxDelete?: number;
+	/** Aegir on this machine moves config and code itself (its verify): the tool's own rsync steps are left out. */
+	syncedByAegir?: boolean;
 };
 
 export type ResolvedPlanOptions = Required<PlanOptions>;
@@ -38,6 +42,7 @@ export const DEFAULT_CONFIG_DIR = '/var/aegir/config';
 export const DEFAULT_PLATFORMS_DIR = '/var/aegir/platforms';
 export const DEFAULT_LOCK_WAIT_SECONDS = 120;
 export const DEFAULT_MIN_FREE_MB = 100;
+export const DEFAULT_MAX_DELETE = 100;
 
 export function resolvePlanOptions(options: PlanOptions = {}): ResolvedPlanOptions {
 	return {
@@ -53,5 +58,7 @@ export function resolvePlanOptions(options: PlanOptions = {}): ResolvedPlanOptio
 		fstabPath: options.fstabPath ?? '/etc/fstab',
 		exportsDir: options.exportsDir ?? '/etc/exports.d',
 		aegirPrerequisites: options.aegirPrerequisites ?? false,
+		maxDelete: options.maxDelete ?? DEFAULT_MAX_DELETE,
+		syncedByAegir: options.syncedByAegir ?? false,
 	};
 }

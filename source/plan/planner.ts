@@ -15,9 +15,6 @@ import type {Host} from '../pack/types.js';
 function notesFor(pack: Pack, options: ResolvedPlanOptions): string[] {
 	const notes: string[] = [];
 	for (const name of localHostNames(packHosts(pack), options.thisMachine)) notes.push(`${name} is this machine: nothing is rsynced to it`);
-	if (pack.master.name !== pack.nfsServer.name) {
-		notes.push(`platform code is not rsynced to ${pack.master.name}: it mounts ${pack.exportPath} from ${pack.nfsServer.name}`);
-	}
 
 	return notes;
 }

@@ -1,6 +1,6 @@
 // The one list of what a host gets for its roles in a pack: each concern (the
-// preflight, the packages, the NFS server, the NFS client, the syncs, Aegir's
-// prerequisites) says which hosts it is for, the steps it plans in each flow
+// preflight, the packages, the NFS server, the NFS client, Aegir's
+// prerequisites, the syncs, the web server) says which hosts it is for, the steps it plans in each flow
 // (a whole-pack apply, a new slave of add-slave, the NFS server widening its
 // export), a few words for the review, and which status checks answer for it.
 // The planners, the re-run review and status all read this list.
@@ -16,7 +16,11 @@ import {fstabStep, mountPointStep, mountStep} from './steps/nfs-client.js';
 import {exportDirectoryStep, exportStep, exportsFileStep, markerStep} from './steps/nfs-server.js';
 import {packagesStep} from './steps/packages.js';
 import {accessStep, aegirStep, diskStep, GATE_STEP, idGateStep, systemStep} from './steps/preflight.js';
-import {configSyncStep, platformsSyncStep} from './steps/sync.js';
+import {CODE_SYNC_STEP, codeSyncStep} from './steps/code-sync.js';
+import {CONFIG_SYNC_STEP, configSyncStep} from './steps/config-sync.js';
+import {staleConfigStep} from './steps/stale-config.js';
+import {WEB_RELOAD_STEP, webReloadStep} from './steps/web-reload.js';
+import {MOUNT_STEP} from './steps/nfs-client.js';
 import {isThisMachine} from './this-machine.js';
 
 /** apply: a whole pack; add-slave: a new slave joining; widen: the NFS server opening its export to new slaves. */
@@ -34,7 +38,7 @@ export type Situation = {
 	isLocal: boolean;
 	/** Web heads other than this machine get the web server config. */
 	receivesSync: boolean;
-	/** Platform code reaches the master by rsync only when it serves the share and is not this machine. */
+	/** Platform code reaches the master by rsync (into the share it serves or mounts) unless it is this machine. */
 	syncsPlatforms: boolean;
 };
 
@@ -72,7 +76,7 @@ export function situationOf(pack: Pack, host: Host, options: Pick<ResolvedPlanOp
 		isWebHead,
 		isLocal,
 		receivesSync: isWebHead && !isLocal,
-		syncsPlatforms: roles.includes('master') && isServer && !isLocal,
+		syncsPlatforms: roles.includes('master') && !isLocal,
 	};
 }
 
@@ -153,19 +157,45 @@ const CONCERNS: readonly Concern[] = [
 		health: at => (at.isClient ? ['nfs-service', 'fstab', 'mount', 'responsive', 'marker'] : []),
 	},
 	{
+		id: 'aegir-prerequisites',
+		steps: (input, at, flow) => (flow !== 'widen' && checksAegir(input, at) ? aegirPrerequisiteSteps(at.host) : []),
+	},
+	{
+		// Without Aegir here, the tool does what provision's sync would (with Aegir, its verify does).
 		id: 'sync',
 		steps(input, at, flow) {
-			if (flow === 'widen') return [];
+			if (flow === 'widen' || input.options.syncedByAegir) return [];
 			const steps: Step[] = [];
+			if (at.syncsPlatforms && flow === 'apply') {
+				// Into the share: the master serves it (its directory exists) or mounts it.
+				const share: StepRef = at.isServer ? {host: at.host.name, id: 'nfs-server/directory'} : {host: at.host.name, id: MOUNT_STEP};
+				steps.push({...codeSyncStep(at.host, input.pack, input.options), dependsOn: [share]});
+			}
 			if (at.receivesSync) steps.push(configSyncStep(at.host, input.options));
-			if (at.syncsPlatforms && flow === 'apply') steps.push(platformsSyncStep(at.host, input.pack.exportPath, input.options));
 			return steps;
 		},
 		review: at => (at.receivesSync ? ['config sync'] : []),
 	},
 	{
-		id: 'aegir-prerequisites',
-		steps: (input, at, flow) => (flow !== 'widen' && checksAegir(input, at) ? aegirPrerequisiteSteps(at.host) : []),
+		// After the head's web server config changed: tested and reloaded (whoever changed it: the sync, an
+		// Aegir prerequisite fix), then what an earlier version copied removed (with Aegir here, Aegir re-points first).
+		id: 'web',
+		steps(input, at, flow) {
+			if (flow === 'widen' || !at.receivesSync) return [];
+			const {host} = at;
+			const master = situationOf(input.pack, input.pack.master, input.options);
+			// A slave's vhosts include the platform code it sees through the share: the master's copy comes first.
+			const codeFirst = flow === 'apply' && !input.options.syncedByAegir && master.syncsPlatforms && host.name !== master.host.name;
+			const reload = webReloadStep(host, input.options, codeFirst ? [{host: master.host.name, id: CODE_SYNC_STEP}] : []);
+			if (input.options.syncedByAegir) return [reload];
+			return [
+				reload,
+				staleConfigStep(host, input.options, [
+					{host: host.name, id: CONFIG_SYNC_STEP},
+					{host: host.name, id: WEB_RELOAD_STEP},
+				]),
+			];
+		},
 	},
 ];
 

@@ -8,6 +8,7 @@ import {homedir} from 'node:os';
 import {join} from 'node:path';
 import ssh2, {type AnyAuthMethod, type AuthHandlerMiddleware, type IdentityCallback, type ParsedKey} from 'ssh2';
 import type {ResolvedHost} from './resolve-host.js';
+import type {RsyncTarget} from '../shell/rsync-argv.js';
 
 export type AuthCandidate = {
 	/** For error messages: `ssh-agent`, or the key file path. */
@@ -125,4 +126,22 @@ export function authHandlerFor(plan: AuthPlan, attempted: string[]): AuthHandler
 		attempted.push(candidate.label);
 		callback(candidate.method);
 	};
+}
+
+/**
+ * How the ssh that rsync spawns logs in: with exactly the credential the ssh2
+ * connection logged in with. OpenSSH finds its default keys (and `~`) in the
+ * passwd home, not in $HOME as this tool does, so left to itself it can offer
+ * other keys, or none ("Permission denied (publickey)" where ssh2 succeeded).
+ */
+export function rsyncCredential(
+	plan: AuthPlan,
+	succeeded: string | undefined,
+	host: Pick<ResolvedHost, 'identityFiles' | 'identitiesOnly'>,
+	agentSocket: string | undefined,
+): Pick<RsyncTarget, 'identityFiles' | 'identitiesOnly' | 'agentSocket'> {
+	const used = plan.candidates.find(candidate => candidate.label === succeeded);
+	if (used && used.method.type !== 'agent') return {identityFiles: [used.label], identitiesOnly: true, agentSocket: false};
+	// The agent (or, should ssh2 not say, what the connection was given): the same socket and the same named keys.
+	return {identityFiles: host.identityFiles, identitiesOnly: host.identitiesOnly, agentSocket: agentSocket ?? false};
 }

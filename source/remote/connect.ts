@@ -4,12 +4,14 @@
 // agent and key files, and hand back a Transport. Every failure is a typed
 // error with a message for the host's pane; a dead host fails in seconds.
 
+import {existsSync} from 'node:fs';
 import {homedir} from 'node:os';
 import {join} from 'node:path';
 import ssh2, {type Algorithms} from 'ssh2';
 import type {Host} from '../pack/types.js';
 import type {Prompter} from '../contracts/prompter.js';
-import {authHandlerFor, defaultIdentityFiles, planAuth} from './auth.js';
+import {authHandlerFor, defaultIdentityFiles, planAuth, rsyncCredential} from './auth.js';
+import {defaultSshConfigPath} from '../pack/ssh-config-hosts.js';
 import {
 	ConnectError,
 	describeEndpoint,
@@ -213,12 +215,11 @@ export async function connectHost(host: Host, options: ConnectOptions): Promise<
 						address: resolved.address,
 						port: resolved.port,
 						user: resolved.user,
-						identityFiles: resolved.identityFiles,
-						identitiesOnly: resolved.identitiesOnly,
+						// The credential that just logged in (the last one offered), for rsync's own ssh.
+						...rsyncCredential(plan, attempted.at(-1), resolved, agentSocket),
 						knownHostsFiles,
 						globalKnownHostsFiles,
-						...(options.sshConfigFile !== undefined ? {sshConfigFile: options.sshConfigFile} : {}),
-						agentSocket: agentSocket ?? false,
+						sshConfigFile: rsyncSshConfig(options.sshConfigFile),
 						connectTimeoutSeconds: Math.max(1, Math.ceil(readyTimeoutMs / 1000)),
 						serverAliveIntervalSeconds: Math.max(1, Math.ceil(keepaliveIntervalMs / 1000)),
 						serverAliveCountMax: keepaliveCountMax,
@@ -263,6 +264,12 @@ export async function connectHost(host: Host, options: ConnectOptions): Promise<
 			fail(new ConnectError(endpoint, 'other', `Cannot connect to ${describeEndpoint(endpoint)}: ${(error as Error).message}`, {cause: error}));
 		}
 	});
+}
+
+/** The ssh config the tool evaluated, for rsync's ssh (`-F`): never ssh's own `~/.ssh/config` of the passwd home. */
+function rsyncSshConfig(configured: string | false | undefined): string | false {
+	const file = configured ?? defaultSshConfigPath();
+	return file !== false && existsSync(file) ? file : false;
 }
 
 /** `connectHost` with the options bound: the `connect(host, prompter)` the runner takes (its prompter, when given, answers for that host). */

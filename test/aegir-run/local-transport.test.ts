@@ -46,6 +46,6 @@ describe('the local transport (this machine as the Aegir server)', () => {
 	});
 
 	test('does not rsync: nothing is synced to this machine', async () => {
-		await expect(new LocalTransport().pushTree({source: '/tmp/x/', destination: '/tmp/y'})).rejects.toThrow('does not rsync');
+		await expect(new LocalTransport().pushTree({source: '/tmp/x', paths: ['a'], destination: '/tmp/y', runAs: 'aegir'})).rejects.toThrow('does not rsync');
 	});
 });

@@ -82,8 +82,7 @@ describe.skipIf(!canRunLab.ok)('Aegir prerequisites on the lab, this machine as 
 		lab = started;
 		server = seeded;
 		home = makeAegirHome('apache');
-		// An Aegir server that drives apache has its apache.conf in the config dir the pack syncs.
-		fs.writeFileSync(`${server.configDir}/apache.conf`, '# Aegir apache config (aegir-pack e2e)\n');
+		// The local tree (test/lab/aegir-tree.mjs) drives apache: each head gets its own server_<name>/apache.conf.
 	});
 	afterAll(() => home?.remove());
 

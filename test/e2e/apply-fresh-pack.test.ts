@@ -91,15 +91,15 @@ describe.skipIf(!canRunLab.ok)('apply on a fresh 3-host pack', () => {
 			expect(listed.code, listed.stderr).toBe(0);
 			expect(listed.stdout).toContain('.aegir-pack-marker');
 		}
-		// The code rsync mirrors the Aegir server with --delete: the probe would be removed (a change) next run.
 		await lab.exec('master', `rm ${SHARE}/e2e-probe.txt`);
 
-		// Web server config on every web head, owned by aegir.
+		// Each web head: its own server_<name> only, owned by aegir, and apache.conf linked to it (as provision leaves it).
 		for (const host of HOSTS) {
-			expect(await lab.readFile(host, '/var/aegir/config/nginx.conf'), `config on ${host}`).toBe(
-				fs.readFileSync(path.join(server.configDir, 'nginx.conf'), 'utf8'),
+			expect(await lab.readFile(host, `/var/aegir/config/server_${host}/apache.conf`), `config on ${host}`).toBe(
+				fs.readFileSync(path.join(server.configDir, `server_${host}`, 'apache.conf'), 'utf8'),
 			);
-			expect((await lab.exec(host, 'stat -c %U /var/aegir/config/nginx.conf')).stdout).toBe('aegir\n');
+			expect((await lab.exec(host, `stat -c %U /var/aegir/config/server_${host}/apache.conf`)).stdout).toBe('aegir\n');
+			expect((await lab.exec(host, 'readlink /var/aegir/config/apache.conf')).stdout).toBe(`/var/aegir/config/server_${host}/apache.conf\n`);
 		}
 		// Code on the master; the slaves' own disks stay empty under the mount point (they see code over NFS).
 		expect(await lab.readFile('master', `${SHARE}/drupal-10/web/index.php`)).toBe(

@@ -130,7 +130,7 @@ describe.skipIf(!canRunLab.ok)('apply meeting host keys it does not know', () =>
 		expect(parseRecap(result.stdout)['web2']).toMatchObject({ok: 0, changed: 0, failed: 1});
 		expect(commandsLogged(logDirOf(result.stdout), 'web2')).toEqual([]);
 		expect(await lab.checksumTree('web2', '/etc')).toEqual(before);
-		expect(await lab.readFile('web2', '/var/aegir/config/nginx.conf')).toBeUndefined();
+		expect(await lab.readFile('web2', '/var/aegir/config/server_web2/apache.conf')).toBeUndefined();
 		// Refused even with --accept-new-host-keys, and the file is left as it was.
 		expect(fs.readFileSync(knownHosts, 'utf8')).toBe(changed);
 		// The hosts whose keys match are applied as usual.

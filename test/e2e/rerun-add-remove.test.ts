@@ -93,8 +93,8 @@ describe.skipIf(!canRunLab.ok)('add-slave, remove-slave and status on an applied
 		expect(written).toMatch(/^written on master after the add \d+\n$/);
 		expect(await lab.readFile('web3', `${SHARE}/add-probe.txt`)).toBe(written);
 		await lab.exec('master', `rm ${SHARE}/add-probe.txt`);
-		// Its web server config came from the Aegir server, like every web head's.
-		expect(await lab.readFile('web3', '/var/aegir/config/nginx.conf')).toBe(fs.readFileSync(`${server.configDir}/nginx.conf`, 'utf8'));
+		// Its own web server config came from the Aegir server, like every web head's.
+		expect(await lab.readFile('web3', '/var/aegir/config/server_web3/apache.conf')).toBe(fs.readFileSync(`${server.configDir}/server_web3/apache.conf`, 'utf8'));
 
 		const pack = savedPack(server);
 		expect(pack.slaves.map(slave => slave.name)).toEqual(['web1', 'web2', 'web3']);

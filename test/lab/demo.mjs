@@ -6,7 +6,8 @@
 import {spawn} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import {down, labSupport, up} from './lab.mjs';
+import {HEAD_SETUP, makeAegirTree} from './aegir-tree.mjs';
+import {down, labSupport, openLab, up} from './lab.mjs';
 import {REPO_DIR} from './lib/config.mjs';
 import {run} from './lib/run.mjs';
 
@@ -33,7 +34,10 @@ async function main() {
 	// A fresh lab every time: what an earlier demo (or test) did to the hosts is gone.
 	await down({log, quiet: true});
 	const state = await up({names: ['master', 'web1', 'web2'], log});
-	const aegir = seedAegirServer(state.dir);
+	// Each head as Aegir's remote server setup leaves it: aegir in www-data (so settings.php keeps its group).
+	const lab = openLab();
+	for (const host of state.hosts) await lab.exec(host.name, HEAD_SETUP);
+	const aegir = seedAegirServer(state.dir, state.hosts.map(host => host.name));
 
 	const {identityFile, sshConfigFile, knownHostsFile} = state;
 	const storeDir = path.join(state.dir, 'store');
@@ -62,18 +66,16 @@ ${state.hosts.map(host => `    ${host.name.padEnd(8)} ${host.address}`).join('\n
 }
 
 /**
- * This machine plays the Aegir server: it holds the web server config and the
- * platform code that aegir-pack rsyncs to the pack (config to every web head,
- * code to the master, which shares it over NFS).
+ * This machine plays the Aegir server: its config and platforms as provision
+ * lays them out (test/lab/aegir-tree.mjs), which aegir-pack rsyncs to the
+ * pack: each head its own server_<name>, the code to the master, which
+ * shares it over NFS.
  */
-function seedAegirServer(dir) {
+function seedAegirServer(dir, heads) {
 	const root = path.join(dir, 'aegir');
-	const platform = path.join(root, 'platforms', 'drupal-10', 'web');
-	fs.mkdirSync(path.join(platform, 'sites', 'default'), {recursive: true});
-	fs.writeFileSync(path.join(platform, 'index.php'), '<?php\n// Drupal 10 platform (aegir-pack lab demo)\n');
-	fs.mkdirSync(path.join(root, 'config', 'server_master'), {recursive: true});
-	fs.writeFileSync(path.join(root, 'config', 'nginx.conf'), '# Aegir web server config (aegir-pack lab demo)\n');
-	return {configDir: path.join(root, 'config'), platformsDir: path.join(root, 'platforms')};
+	fs.rmSync(root, {recursive: true, force: true});
+	const {configDir, platformsDir} = makeAegirTree(root, {heads});
+	return {configDir, platformsDir};
 }
 
 main().then(

@@ -10,7 +10,8 @@ import {host, localDirectories, machineAt, makeFacts, makePack} from './fixtures
 import {runWithFacts} from './run-with-facts.js';
 
 const PREFLIGHT = ['preflight/access', 'preflight/system', 'preflight/disk', 'preflight/aegir', 'preflight/aegir-ids'];
-const NEW_SLAVE = [...PREFLIGHT, 'packages', 'nfs-client/mount-point', 'nfs-client/fstab', 'nfs-client/mount', 'sync/config'];
+const WEB = ['web/config-sync', 'web/reload', 'web/stale-config'];
+const NEW_SLAVE = [...PREFLIGHT, 'packages', 'nfs-client/mount-point', 'nfs-client/fstab', 'nfs-client/mount', ...WEB];
 const WIDEN = ['preflight/access', 'nfs-server/exports-file', 'nfs-server/export'];
 const options = {configDir: tmpdir(), platformsDir: tmpdir(), localSources: localDirectories(tmpdir())};
 const recorded = {aegirUid: 1500, aegirGid: 1500, lastAppliedAt: '2026-01-01T00:00:00.000Z'};
@@ -52,7 +53,7 @@ describe('adding a slave inside the current subnets', () => {
 
 	it('no rsync to the machine running the tool', () => {
 		const local = planAddSlave(pack, [host('web3', '192.0.2.13')], {...options, thisMachine: machineAt('192.0.2.13')});
-		expect(ids(local, 'web3')).toEqual(NEW_SLAVE.slice(0, -1));
+		expect(ids(local, 'web3')).toEqual(NEW_SLAVE.slice(0, -WEB.length));
 		expect(stepOf(local, 'web3', 'packages').title).toBe('packages nfs-common');
 	});
 });

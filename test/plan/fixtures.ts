@@ -87,5 +87,6 @@ export function makeContext(transport: Transport, facts: Facts, overrides: Parti
 /** This machine, known by these addresses: pack hosts at them are "this machine" to the planner. */
 export const machineAt = (...addresses: string[]): MachineIdentity => ({names: [], addresses});
 
-/** Sync sources as the probe before planning finds them: these paths are directories. */
-export const localDirectories = (...paths: string[]): LocalSources => Object.fromEntries(paths.map(path => [path, {state: 'directory' as const}]));
+/** Sync sources as the probe before planning finds them: these paths are directories (with these entries and sites). */
+export const localDirectories = (...paths: string[]): LocalSources =>
+	Object.fromEntries(paths.map(path => [path, {state: 'directory' as const, entries: [{path: 'x', type: 'file' as const}], sites: []}]));

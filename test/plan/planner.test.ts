@@ -14,10 +14,19 @@ import {FakeTransport} from '../run/fake-transport.js';
 import {host, localDirectories, machineAt, makeFacts, makePack, refusingPrompter} from './fixtures.js';
 import {runWithFacts} from './run-with-facts.js';
 import {trustedPackForTests} from '../pack/trusted-pack.js';
+import {CODE_TARGET_STATE_SCRIPT, WEB_CONFIG_STATE_SCRIPT} from '../../source/shell/web-config-scripts.js';
+import {commandLine} from '../../source/shell/quote.js';
+
+/** The web steps' read-only looks at a head (the config dir, the code destination). */
+const isStateRead = (command: string) =>
+	[WEB_CONFIG_STATE_SCRIPT, CODE_TARGET_STATE_SCRIPT].some(script => command.startsWith(commandLine(['sh', '-c', script])));
 
 const PREFLIGHT = ['preflight/access', 'preflight/system', 'preflight/disk', 'preflight/aegir', 'preflight/aegir-ids'];
 const SERVER = ['nfs-server/directory', 'nfs-server/marker', 'nfs-server/exports-file', 'nfs-server/export'];
 const CLIENT = ['nfs-client/mount-point', 'nfs-client/fstab', 'nfs-client/mount'];
+/** A web head's own config, its test and reload, then the removal of what an earlier version copied. */
+const WEB = ['web/config-sync', 'web/reload', 'web/stale-config'];
+const MASTER_WEB = ['web/code-sync', ...WEB];
 
 const ids = (plan: Plan, name: string) => plan.hosts.find(hostPlan => hostPlan.host.name === name)!.steps.map(step => step.id);
 const stepOf = (plan: Plan, name: string, id: string) => plan.hosts.find(hostPlan => hostPlan.host.name === name)!.steps.find(step => step.id === id)!;
@@ -31,8 +40,16 @@ describe('planning pack shapes', () => {
 			['web1', ['slave']],
 			['web2', ['slave']],
 		]);
-		expect(ids(plan, 'master')).toEqual([...PREFLIGHT, 'packages', ...SERVER, 'sync/config', 'sync/platforms']);
-		expect(ids(plan, 'web1')).toEqual([...PREFLIGHT, 'packages', ...CLIENT, 'sync/config']);
+		expect(ids(plan, 'master')).toEqual([...PREFLIGHT, 'packages', ...SERVER, ...MASTER_WEB]);
+		expect(ids(plan, 'web1')).toEqual([...PREFLIGHT, 'packages', ...CLIENT, ...WEB]);
+		expect(stepOf(plan, 'master', 'web/code-sync').dependsOn).toEqual([{host: 'master', id: 'nfs-server/directory'}]);
+		// A slave's vhosts include the platform's code: its config test waits for the master's copy.
+		expect(stepOf(plan, 'web1', 'web/reload').after).toEqual([{host: 'master', id: 'web/code-sync'}]);
+		expect(stepOf(plan, 'master', 'web/reload').after).toBeUndefined();
+		expect(stepOf(plan, 'web1', 'web/stale-config').dependsOn).toEqual([
+			{host: 'web1', id: 'web/config-sync'},
+			{host: 'web1', id: 'web/reload'},
+		]);
 		expect(stepOf(plan, 'master', 'packages').title).toBe('packages nfs-kernel-server, rsync');
 		expect(stepOf(plan, 'web2', 'packages').title).toBe('packages nfs-common, rsync');
 		expect(stepOf(plan, 'web1', 'nfs-client/mount').dependsOn).toEqual([{host: 'master', id: 'nfs-server/export'}]);
@@ -43,30 +60,34 @@ describe('planning pack shapes', () => {
 		expect(() => checkPlanGraph(plan)).not.toThrow();
 	});
 
-	it('a separate NFS server: the master mounts the share and gets no platform rsync', () => {
+	it('a separate NFS server: the master mounts the share and gets the code through it', () => {
 		const storage = host('storage', '192.0.2.20');
 		const plan = planPack(makePack({nfsServer: storage}), options);
 		expect(plan.hosts.map(hostPlan => hostPlan.host.name)).toEqual(['master', 'web1', 'web2', 'storage']);
 		expect(plan.hosts.at(-1)!.roles).toEqual(['nfs-server']);
 		expect(ids(plan, 'storage')).toEqual([...PREFLIGHT, 'packages', ...SERVER]);
 		expect(stepOf(plan, 'storage', 'packages').title).toBe('packages nfs-kernel-server');
-		expect(ids(plan, 'master')).toEqual([...PREFLIGHT, 'packages', ...CLIENT, 'sync/config']);
+		expect(ids(plan, 'master')).toEqual([...PREFLIGHT, 'packages', ...CLIENT, ...MASTER_WEB]);
 		expect(stepOf(plan, 'master', 'nfs-client/mount').dependsOn).toEqual([{host: 'storage', id: 'nfs-server/export'}]);
-		expect(plan.notes).toEqual(['platform code is not rsynced to master: it mounts /var/aegir/platforms from storage']);
+		// As aegir, through the master's own mount (root squash does not get in the way).
+		expect(stepOf(plan, 'master', 'web/code-sync').dependsOn).toEqual([{host: 'master', id: 'nfs-client/mount'}]);
+		expect(plan.notes).toEqual([]);
 		expect(() => checkPlanGraph(plan)).not.toThrow();
 	});
 
 	it('zero slaves: only the master, serving NFS to nobody yet', () => {
 		const plan = planPack(makePack({slaves: []}), options);
 		expect(plan.hosts.map(hostPlan => hostPlan.host.name)).toEqual(['master']);
-		expect(ids(plan, 'master')).toEqual([...PREFLIGHT, 'packages', ...SERVER, 'sync/config', 'sync/platforms']);
+		expect(ids(plan, 'master')).toEqual([...PREFLIGHT, 'packages', ...SERVER, ...MASTER_WEB]);
 	});
 
 	it('nothing is rsynced to the machine running the tool', () => {
 		const plan = planPack(makePack(), {...options, thisMachine: machineAt('192.0.2.10')});
 		expect(ids(plan, 'master')).toEqual([...PREFLIGHT, 'packages', ...SERVER]);
 		expect(stepOf(plan, 'master', 'packages').title).toBe('packages nfs-kernel-server');
-		expect(ids(plan, 'web1')).toContain('sync/config');
+		expect(ids(plan, 'web1')).toEqual([...PREFLIGHT, 'packages', ...CLIENT, ...WEB]);
+		// No code sync in the plan: the slaves' reloads wait for nothing.
+		expect(stepOf(plan, 'web1', 'web/reload').after).toBeUndefined();
 		expect(plan.notes).toEqual(['master is this machine: nothing is rsynced to it']);
 	});
 
@@ -74,8 +95,8 @@ describe('planning pack shapes', () => {
 		const pack = makePack();
 		const plan = planPack(trustedPackForTests({...pack, nfsServer: pack.slaves[0]!}), options);
 		expect(plan.hosts.find(hostPlan => hostPlan.host.name === 'web1')!.roles).toEqual(['nfs-server', 'slave']);
-		expect(ids(plan, 'web1')).toEqual([...PREFLIGHT, 'packages', ...SERVER, 'sync/config']);
-		expect(ids(plan, 'master')).toEqual([...PREFLIGHT, 'packages', ...CLIENT, 'sync/config']);
+		expect(ids(plan, 'web1')).toEqual([...PREFLIGHT, 'packages', ...SERVER, ...WEB]);
+		expect(ids(plan, 'master')).toEqual([...PREFLIGHT, 'packages', ...CLIENT, ...MASTER_WEB]);
 		expect(() => checkPlanGraph(plan)).not.toThrow();
 	});
 });
@@ -130,6 +151,13 @@ describe('a whole plan on hosts that are read, not changed', () => {
 		expect(table).toContain('Nothing was changed on any host');
 	});
 
+	it('leaves the own rsync steps out when Aegir itself syncs config and code; the reload stays for the tool\'s own changes', () => {
+		const plan = planPack(makePack(), {...options, syncedByAegir: true});
+		expect(ids(plan, 'master')).toEqual([...PREFLIGHT, 'packages', ...SERVER, 'web/reload']);
+		expect(ids(plan, 'web1')).toEqual([...PREFLIGHT, 'packages', ...CLIENT, 'web/reload']);
+		expect(stepOf(plan, 'web1', 'web/reload').after).toBeUndefined();
+	});
+
 	it('a re-run on a configured pack: every step ok, nothing run but reads', async () => {
 		const pack = makePack();
 		const plan = planPack(pack, options);
@@ -142,18 +170,19 @@ describe('a whole plan on hosts that are read, not changed', () => {
 		expect(outcome.exitCode).toBe(0);
 		for (const row of outcome.recap) expect(row).toMatchObject({changed: 0, failed: 0, skipped: 0});
 		for (const transport of Object.values(transports)) {
-			expect(transport.execs).toEqual([]);
+			expect(transport.execs.filter(command => !isStateRead(command))).toEqual([]);
 			expect(transport.pushes.every(push => push.dryRun)).toBe(true);
 		}
 	});
 
 	it('a dry run on fresh hosts: commands and exact diffs, nothing applied', async () => {
 		const pack = makePack();
-		const plan = planPack(pack, options);
+		const withPlatform = {...options, localSources: {[tmpdir()]: {state: 'directory' as const, entries: [{path: 'drupal-10', type: 'directory' as const}], sites: []}}};
+		const plan = planPack(pack, withPlatform);
 		const {outcome, events, transports} = await runWithFacts(plan, () => makeFacts(), true);
 		expect(outcome.exitCode).toBe(0);
 		for (const transport of Object.values(transports)) {
-			expect(transport.execs).toEqual([]);
+			expect(transport.execs.filter(command => !isStateRead(command))).toEqual([]);
 			expect(transport.pushes.every(push => push.dryRun)).toBe(true);
 		}
 
@@ -183,6 +212,9 @@ describe('a whole plan on hosts that are read, not changed', () => {
 			],
 		});
 		expect(finished('web1', 'nfs-client/mount-point').commands).toEqual(['mkdir -m 0755 -- /var/aegir/platforms (owned by aegir; a symbolic link there is refused)']);
-		expect(finished('master', 'sync/platforms').commands?.[0]).toMatch(/^rsync .* to 192\.0\.2\.10:\/var\/aegir\/platforms$/);
+		expect(finished('master', 'web/code-sync')).toMatchObject({status: 'changed', message: 'would send 1 platform(s) (0 site(s), without their files/ and private/)'});
+		expect(finished('master', 'web/code-sync').commands?.[0]).toMatch(
+			/^rsync -az .* --include=sites\/all '--exclude=sites\/\*' --relative --keep-dirlinks --omit-dir-times --delete --max-delete=100 '--rsync-path=runuser -u aegir -- rsync' \S+\/\.\/drupal-10 192\.0\.2\.10:\/var\/aegir\/platforms\/$/,
+		);
 	});
 });

@@ -1,19 +1,13 @@
 // Each step's check decides from facts alone (no host needed): ok, change
 // (with the commands a dry run shows) or fail (with a message to act on).
 
-import {mkdtempSync, rmSync} from 'node:fs';
-import {tmpdir} from 'node:os';
-import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import type {Facts} from '../../source/plan/facts.js';
 import {resolvePlanOptions} from '../../source/plan/options.js';
 import {type CheckContext, type Step} from '../../source/plan/step.js';
-import {StepFailedError} from '../../source/contracts/command-error.js';
 import {hasPackSource, mountPointStep, mountStep} from '../../source/plan/steps/nfs-client.js';
 import {exportDirectoryStep, exportStep, markerContent, markerStep} from '../../source/plan/steps/nfs-server.js';
 import {accessStep, aegirStep, diskStep, systemStep} from '../../source/plan/steps/preflight.js';
-import {syncStep} from '../../source/plan/steps/sync.js';
-import {probeLocalSources} from '../../source/run/local-sources-probe.js';
 import {FakeTransport} from '../run/fake-transport.js';
 import {host, makeContext, makeFacts, makePack} from './fixtures.js';
 
@@ -175,55 +169,4 @@ describe('NFS server check', () => {
 			await check(step, {exports: [{path: '/var/aegir/platforms', client: '192.0.2.0/24', options: ['sync', 'wdelay', 'no_subtree_check', 'rw', 'root_squash']}]}),
 		).toMatchObject({state: 'ok'});
 	});
-});
-
-describe('sync step', () => {
-	// The local source is looked at once, before planning, as a run does.
-	const optionsFor = (source: string) => resolvePlanOptions({localSources: probeLocalSources([source])});
-	const withSource = <T>(body: (dir: string) => Promise<T>) => {
-		const dir = mkdtempSync(join(tmpdir(), 'aegir-pack-sync-'));
-		return body(dir).finally(() => rmSync(dir, {recursive: true, force: true}));
-	};
-
-	it('fails clearly when the local source is missing', async () => {
-		const step = syncStep(web1, {id: 'sync/config', title: 'config', source: '/nonexistent/config', destination: '/var/aegir/config'}, optionsFor('/nonexistent/config'));
-		expect(await check(step, {})).toEqual({state: 'fail', message: '/nonexistent/config is not a directory on this machine: nothing to sync from'});
-	});
-
-	it('does not probe a host that has no rsync yet (a dry run on a fresh host)', async () =>
-		withSource(async source => {
-			const transport = new FakeTransport('web1');
-			const step = syncStep(web1, {id: 'sync/config', title: 'config', source, destination: '/var/aegir/config'}, optionsFor(source));
-			expect(await check(step, {packages: {}}, transport)).toMatchObject({state: 'change', message: expect.stringContaining('rsync is not installed')});
-			expect(transport.pushes).toEqual([]);
-		}));
-
-	it('checks with an rsync dry run and applies with a real one, owned by aegir', async () =>
-		withSource(async source => {
-			let pending = ['deleting old.conf', 'new.conf'];
-			const transport = new FakeTransport('web1', () => ({}), push => {
-				const changed = pending;
-				if (!push.dryRun) pending = [];
-				return changed;
-			});
-			const step = syncStep(web1, {id: 'sync/config', title: 'config', source, destination: '/var/aegir/config', exclude: ['/x']}, optionsFor(source));
-			expect(await check(step, {}, transport)).toMatchObject({state: 'change', message: 'update 2 path(s): deleting old.conf, new.conf'});
-			expect(await step.apply(makeContext(transport, makeFacts({packages: withRsync})))).toEqual({message: '2 path(s) updated: deleting old.conf, new.conf'});
-			expect(await check(step, {}, transport)).toMatchObject({state: 'ok', message: 'already in sync'});
-			expect(transport.pushes.map(push => [push.source, push.destination, push.chown, push.dryRun, push.exclude])).toEqual([
-				[`${source}/`, '/var/aegir/config', 'aegir:aegir', true, ['/x']],
-				[`${source}/`, '/var/aegir/config', 'aegir:aegir', false, ['/x']],
-				[`${source}/`, '/var/aegir/config', 'aegir:aegir', true, ['/x']],
-			]);
-		}));
-
-	it('turns an rsync failure into a step failure with its stderr', async () =>
-		withSource(async source => {
-			const transport = new FakeTransport('web1');
-			transport.pushTree = async push => ({command: 'rsync …', code: 12, stdout: '', stderr: 'rsync: connection unexpectedly closed\n', durationMs: 1, changed: []});
-			const step = syncStep(web1, {id: 'sync/config', title: 'config', source, destination: '/d'}, optionsFor(source));
-			await expect(step.check(makeContext(transport, makeFacts({packages: withRsync})))).rejects.toSatisfy(
-				(error: unknown) => error instanceof StepFailedError && error.code === 12 && error.stderrTail === 'rsync: connection unexpectedly closed',
-			);
-		}));
 });

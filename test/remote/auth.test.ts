@@ -3,7 +3,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import type {AnyAuthMethod} from 'ssh2';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
-import {authHandlerFor, defaultIdentityFiles, planAuth} from '../../source/remote/auth.js';
+import {authHandlerFor, defaultIdentityFiles, planAuth, rsyncCredential} from '../../source/remote/auth.js';
 import type {ResolvedHost} from '../../source/remote/resolve-host.js';
 import {generateTestKeyPair} from './test-keys.js';
 
@@ -81,5 +81,23 @@ describe('authHandlerFor', () => {
 		expect((answers[1] as AnyAuthMethod).type).toBe('publickey');
 		expect(answers[2]).toBe(false);
 		expect(attempted).toEqual(['ssh-agent', own]);
+	});
+});
+
+describe('rsyncCredential', () => {
+	it('gives rsync\'s ssh exactly the key file that logged in, and no agent, whatever the host listed', async () => {
+		const own = await keyFile('own');
+		// A default key in $HOME: OpenSSH would look in the passwd home instead and not find it.
+		const home = await keyFile('id_ed25519');
+		const plan = await planAuth(resolved({identityFiles: [own]}), '/run/agent.sock', [home]);
+		expect(rsyncCredential(plan, home, resolved({identityFiles: [own]}), '/run/agent.sock')).toEqual({identityFiles: [home], identitiesOnly: true, agentSocket: false});
+	});
+
+	it('keeps the agent (and the keys named for the host) when the agent logged in', async () => {
+		const own = await keyFile('own');
+		const host = resolved({identityFiles: [own], identitiesOnly: true});
+		const plan = await planAuth(host, '/run/agent.sock', []);
+		expect(rsyncCredential(plan, 'ssh-agent', host, '/run/agent.sock')).toEqual({identityFiles: [own], identitiesOnly: true, agentSocket: '/run/agent.sock'});
+		expect(rsyncCredential(plan, undefined, host, undefined)).toEqual({identityFiles: [own], identitiesOnly: true, agentSocket: false});
 	});
 });

@@ -32,7 +32,9 @@ export class FakeTransport implements Transport {
 	async pushTree(options: PushTreeOptions): Promise<PushTreeResult> {
 		this.pushes.push(options);
 		const changed = this.pushHandler(options);
-		return {command: `rsync ${options.dryRun ? '--dry-run ' : ''}${options.source} ${this.hostName}:${options.destination}`, code: 0, stdout: '', stderr: '', durationMs: 1, changed};
+		const deleted = changed.filter(path => path.startsWith('deleting ')).map(path => path.slice('deleting '.length));
+		const command = `rsync ${options.dryRun ? '--dry-run ' : ''}${options.paths.map(path => `${options.source}/./${path}`).join(' ')} ${this.hostName}:${options.destination}`;
+		return {command, code: 0, stdout: '', stderr: '', durationMs: 1, changed: changed.map(path => path.replace(/^deleting /, '')), deleted};
 	}
 
 	async close(): Promise<void> {

@@ -1,6 +1,7 @@
 // Running `aegir-pack` apply against the lab the way the brief's sysadmin
-// does without a terminal: this machine plays the Aegir server (a small
-// config tree and platforms tree in a temp dir), the lab hosts are the pack.
+// does without a terminal: this machine plays the Aegir server (its
+// /var/aegir as provision lays it, in a temp dir: test/lab/aegir-tree.mjs),
+// the lab hosts are the pack.
 import {spawn} from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -8,6 +9,7 @@ import path from 'node:path';
 import {CLI_PATH, runCli, type CliResult} from './cli.js';
 import {afterAll, beforeAll} from 'vitest';
 import {startLab, type Lab, type StartLabOptions} from './lab.js';
+import {HEAD_SETUP, makeAegirTree} from '../../lab/aegir-tree.mjs';
 
 export const PACK_NAME = 'pack.example.com';
 export const SHARE = '/var/aegir/platforms';
@@ -15,16 +17,24 @@ export const EXPORTS_DROP_IN = `/etc/exports.d/aegir-pack-${PACK_NAME}.exports`;
 
 export type AegirServer = {dir: string; storeDir: string; configDir: string; platformsDir: string};
 
-/** A fresh local "Aegir server": web server config and one Drupal platform, plus an empty store. */
-export function seedAegirServer(): AegirServer {
+/**
+ * A fresh local "Aegir server": config and one Drupal platform with a site, as
+ * provision lays them out, plus an empty store. `heads`: the pack host names
+ * that get a server_<name> directory (default master, web1 … web3).
+ */
+export function seedAegirServer(heads?: string[]): AegirServer {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aegir-pack-apply-'));
-	const platform = path.join(dir, 'aegir', 'platforms', 'drupal-10', 'web');
-	fs.mkdirSync(path.join(platform, 'sites', 'default'), {recursive: true});
-	fs.writeFileSync(path.join(platform, 'index.php'), '<?php\n// Drupal 10 platform (aegir-pack e2e)\n');
-	const configDir = path.join(dir, 'aegir', 'config');
-	fs.mkdirSync(path.join(configDir, 'server_master'), {recursive: true});
-	fs.writeFileSync(path.join(configDir, 'nginx.conf'), '# Aegir web server config (aegir-pack e2e)\n');
-	return {dir, storeDir: path.join(dir, 'store'), configDir, platformsDir: path.join(dir, 'aegir', 'platforms')};
+	const {configDir, platformsDir} = makeAegirTree(path.join(dir, 'aegir'), heads ? {heads} : {});
+	return {dir, storeDir: path.join(dir, 'store'), configDir, platformsDir};
+}
+
+/** What Aegir's remote server setup gives every lab head that has an aegir user: aegir in www-data. */
+export async function prepareHeads(lab: Lab): Promise<void> {
+	for (const host of lab.hosts) {
+		if (host.aegir === 'absent') continue;
+		const result = await lab.exec(host.name, HEAD_SETUP);
+		if (result.code !== 0) throw new Error(`${host.name}: ${HEAD_SETUP} failed: ${result.stderr}`);
+	}
 }
 
 export function removeAegirServer(server: AegirServer | undefined): void {
@@ -146,12 +156,14 @@ export function startCli(args: string[]): StreamingRun {
  * For one describe block: a fresh lab and a fresh local "Aegir server" before
  * its tests, both removed after (`down` itself fails if anything of the lab is left).
  */
-export function useLabAndAegirServer(options: StartLabOptions, use: (lab: Lab, server: AegirServer) => void): void {
+export function useLabAndAegirServer(options: StartLabOptions & {heads?: string[]}, use: (lab: Lab, server: AegirServer) => void): void {
 	let lab: Lab | undefined;
 	let server: AegirServer | undefined;
 	beforeAll(async () => {
-		lab = await startLab(options);
-		server = seedAegirServer();
+		const {heads, ...labOptions} = options;
+		lab = await startLab(labOptions);
+		await prepareHeads(lab);
+		server = seedAegirServer(heads);
 		use(lab, server);
 	});
 	afterAll(async () => {
