@@ -3,6 +3,7 @@
 
 import type {Host, Pack} from '../pack/types.js';
 import type {Facts} from '../plan/facts.js';
+import {CLUSTER_SLAVE_KEPT, keptClusterSlaveEntry} from '../plan/cluster-slave-fstab.js';
 import {editFstab, fstabLine, fstabMountPoint, nfsSource} from '../plan/fstab.js';
 import {mountState, type MountState} from '../plan/steps/nfs-client.js';
 import {normalizeMountPath} from '../plan/tab-field.js';
@@ -15,6 +16,7 @@ export function fstabCheck(pack: Pack, facts: Facts, fstabPath: string): HealthC
 	if (!facts.fstab.present) return {...base, ok: false, detail: `${fstabPath} does not exist`, fix: `${APPLY_AGAIN} (it adds the entry)`};
 	if (!facts.fstab.readable) return {...base, ok: false, detail: `${fstabPath} cannot be read`, fix: `check ${fstabPath} on this host`};
 	const content = facts.fstab.content;
+	if (keptClusterSlaveEntry(facts, pack)) return {...base, ok: true, detail: `one entry for ${path}: ${CLUSTER_SLAVE_KEPT}`};
 	if (!editFstab(content, path, fstabLine(pack)).changed) return {...base, ok: true, detail: `one entry for ${path}, as the pack wants`};
 	const entries = content.split('\n').filter(line => fstabMountPoint(line) === normalizeMountPath(path)).length;
 	const detail =

@@ -3,6 +3,7 @@
 // clock, no local disk; the runner brings those.
 
 import {packHosts, type Pack} from '../pack/types.js';
+import {CLUSTER_SLAVE_PACKAGE} from './cluster-slave-fstab.js';
 import {gatherFacts} from './facts.js';
 import type {FactsRequest} from './facts-script.js';
 import {resolvePlanOptions, type PlanOptions, type ResolvedPlanOptions} from './options.js';
@@ -30,7 +31,7 @@ export function factsRequestFor(options: ResolvedPlanOptions, pack: Pack, files:
 		fstabPath: files.fstab,
 		dropInPath: files.dropIn,
 		markerPath: files.marker,
-		packages: ['nfs-kernel-server', 'nfs-common', 'rsync'],
+		packages: ['nfs-kernel-server', 'nfs-common', 'rsync', CLUSTER_SLAVE_PACKAGE],
 	};
 }
 

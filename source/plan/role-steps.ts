@@ -14,6 +14,7 @@ import type {Step, StepRef} from './step.js';
 import {aegirAccountSteps, aegirPrerequisiteSteps} from './steps/aegir-prerequisites.js';
 import {fstabStep, mountPointStep, mountStep} from './steps/nfs-client.js';
 import {exportDirectoryStep, exportStep, exportsFileStep, markerStep} from './steps/nfs-server.js';
+import {nfsServiceStep, serverAnswersStep, serviceStepRef} from './steps/nfs-service.js';
 import {packagesStep} from './steps/packages.js';
 import {accessStep, aegirStep, diskStep, GATE_STEP, idGateStep, systemStep} from './steps/preflight.js';
 import {configSyncStep, platformsSyncStep} from './steps/sync.js';
@@ -127,7 +128,7 @@ const CONCERNS: readonly Concern[] = [
 			if (flow === 'widen') {
 				// Every new slave must pass the uid/gid gate before the export opens to it.
 				const gates: StepRef[] = (input.newSlaves ?? []).map(slave => ({host: slave.name, id: GATE_STEP}));
-				return [{...exportsFileStep(host, input.pack, input.files), dependsOn: gates}, exportStep(host, input.pack)];
+				return [{...exportsFileStep(host, input.pack, input.files), dependsOn: gates}, exportStep(host, input.pack), nfsServiceStep(host, input.pack)];
 			}
 			if (flow === 'add-slave') return [];
 			return [
@@ -135,9 +136,10 @@ const CONCERNS: readonly Concern[] = [
 				markerStep(host, input.pack, input.files),
 				exportsFileStep(host, input.pack, input.files),
 				exportStep(host, input.pack),
+				nfsServiceStep(host, input.pack),
 			];
 		},
-		health: at => (at.isServer ? ['export', 'nfs-service', 'responsive', 'marker'] : []),
+		health: at => (at.isServer ? ['export', 'nfs-enabled', 'nfs-service', 'responsive', 'marker'] : []),
 	},
 	{
 		id: 'nfs-client',
@@ -147,7 +149,10 @@ const CONCERNS: readonly Concern[] = [
 			const mount = mountStep(host, input.pack);
 			// In add-slave, the server's export step is in the plan only when the export changes; otherwise it already serves.
 			const waited = flow === 'add-slave' ? {...mount, dependsOn: input.exportRef ? [input.exportRef] : undefined} : mount;
-			return [mountPointStep(host, input.pack, input.options), fstabStep(host, input.pack, input.options), waited];
+			// The server's service step is in the plan on a whole-pack apply, and in add-slave only when the export widens.
+			const serverInPlan = flow === 'apply' || input.exportRef !== undefined;
+			const answers = serverAnswersStep(host, input.pack, serverInPlan ? serviceStepRef(input.pack) : undefined);
+			return [mountPointStep(host, input.pack, input.options), fstabStep(host, input.pack, input.options), answers, waited];
 		},
 		review: at => (at.isClient ? ['mount', 'fstab entry'] : []),
 		health: at => (at.isClient ? ['nfs-service', 'fstab', 'mount', 'responsive', 'marker'] : []),

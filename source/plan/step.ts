@@ -7,6 +7,7 @@ import type {HostRole} from '../contracts/roles.js';
 import type {Prompter} from '../contracts/prompter.js';
 import type {Facts} from './facts.js';
 import type {Transport} from '../contracts/transport.js';
+import type {StepStatus} from '../contracts/events.js';
 import type {AegirPrerequisiteSource} from './steps/aegir-context.js';
 
 /** A step of some host of the plan: dependencies may point at other hosts. */
@@ -46,6 +47,12 @@ export type CheckContext = {
 	signal: AbortSignal;
 	/** The run's Aegir side, when the plan holds Aegir prerequisite steps. */
 	aegir?: AegirPrerequisiteSource;
+	/**
+	 * How a step of the plan (on any host) finished, or undefined while it has
+	 * not. In a dry run `changed` means "would change". Wait for it first
+	 * (dependsOn / after) to read a settled answer.
+	 */
+	stepStatus?(ref: StepRef): StepStatus | undefined;
 };
 
 export type StepContext = CheckContext & {

@@ -251,6 +251,7 @@ export class HostRunner {
 			dryRun: this.#shared.dryRun,
 			signal: this.#shared.abortSignal,
 			...(this.#shared.aegir ? {aegir: this.#shared.aegir} : {}),
+			stepStatus: ref => this.#shared.results.status(ref),
 		};
 	}
 

@@ -79,3 +79,22 @@ export const machineAt = (...addresses: string[]): MachineIdentity => ({names: [
 
 /** Sync sources as the probe before planning finds them: these paths are directories. */
 export const localDirectories = (...paths: string[]): LocalSources => Object.fromEntries(paths.map(path => [path, {state: 'directory' as const}]));
+
+/**
+ * What a host answers to the NFS service probes (the server's unit and
+ * listener, a client's TCP connect): a healthy, enabled server at `address`.
+ * Undefined for any other command.
+ */
+export function nfsProbeAnswer(command: string, address: string, state: {enabled?: boolean; listening?: boolean} = {}): {output: string} | undefined {
+	const {enabled = true, listening = true} = state;
+	if (command.includes('aegir-pack-nfs-server')) {
+		const unit = enabled ? 'unit 0 enabled not-running-systemd' : 'unit 1 disabled not-running-systemd';
+		return {output: `${unit}\nss 0\n${listening ? `LISTEN 0 64 ${address}:2049 0.0.0.0:*` : ''}\n`};
+	}
+
+	if (command.includes('aegir-pack-nfs-wait')) return {output: listening ? 'tcp 0\n\n' : `tcp 1\nbash: line 1: /dev/tcp/${address}/2049: Connection refused\n`};
+	return undefined;
+}
+
+/** True for the read-only NFS service probes (they run in checks, also on a re-run with nothing to do). */
+export const isNfsProbe = (command: string) => command.includes('aegir-pack-nfs-server') || command.includes('aegir-pack-nfs-wait');

@@ -11,12 +11,12 @@ import type {RunEvent} from '../../source/contracts/events.js';
 import {checkPlanGraph} from '../../source/run/plan-graph.js';
 import {runPlan} from '../../source/run/runner.js';
 import {FakeTransport} from '../run/fake-transport.js';
-import {host, localDirectories, machineAt, makeFacts, makePack, refusingPrompter} from './fixtures.js';
+import {host, isNfsProbe, localDirectories, machineAt, makeFacts, makePack, nfsProbeAnswer, refusingPrompter} from './fixtures.js';
 import {runWithFacts} from './run-with-facts.js';
 
 const PREFLIGHT = ['preflight/access', 'preflight/system', 'preflight/disk', 'preflight/aegir', 'preflight/aegir-ids'];
-const SERVER = ['nfs-server/directory', 'nfs-server/marker', 'nfs-server/exports-file', 'nfs-server/export'];
-const CLIENT = ['nfs-client/mount-point', 'nfs-client/fstab', 'nfs-client/mount'];
+const SERVER = ['nfs-server/directory', 'nfs-server/marker', 'nfs-server/exports-file', 'nfs-server/export', 'nfs-server/service'];
+const CLIENT = ['nfs-client/mount-point', 'nfs-client/fstab', 'nfs-client/server-answers', 'nfs-client/mount'];
 
 const ids = (plan: Plan, name: string) => plan.hosts.find(hostPlan => hostPlan.host.name === name)!.steps.map(step => step.id);
 const stepOf = (plan: Plan, name: string, id: string) => plan.hosts.find(hostPlan => hostPlan.host.name === name)!.steps.find(step => step.id === id)!;
@@ -35,6 +35,7 @@ describe('planning pack shapes', () => {
 		expect(stepOf(plan, 'master', 'packages').title).toBe('packages nfs-kernel-server, rsync');
 		expect(stepOf(plan, 'web2', 'packages').title).toBe('packages nfs-common, rsync');
 		expect(stepOf(plan, 'web1', 'nfs-client/mount').dependsOn).toEqual([{host: 'master', id: 'nfs-server/export'}]);
+		expect(stepOf(plan, 'web1', 'nfs-client/server-answers').dependsOn).toEqual([{host: 'master', id: 'nfs-server/service'}]);
 		expect(stepOf(plan, 'web1', 'preflight/aegir-ids').after).toEqual(
 			['master', 'web1', 'web2'].map(name => ({host: name, id: 'preflight/aegir'})),
 		);
@@ -135,13 +136,14 @@ describe('a whole plan on hosts that are read, not changed', () => {
 		const transports: Record<string, FakeTransport> = {};
 		for (const hostPlan of plan.hosts) hostPlan.gatherFacts = async () => configuredFacts(pack, hostPlan.host.name);
 		const outcome = await runPlan(plan, {
-			connect: async target => (transports[target.name] = new FakeTransport(target.name)),
+			connect: async target => (transports[target.name] = new FakeTransport(target.name, command => nfsProbeAnswer(command, pack.nfsServer.address) ?? {})),
 			prompter: refusingPrompter,
 		});
 		expect(outcome.exitCode).toBe(0);
 		for (const row of outcome.recap) expect(row).toMatchObject({changed: 0, failed: 0, skipped: 0});
 		for (const transport of Object.values(transports)) {
-			expect(transport.execs).toEqual([]);
+			// Only the live NFS service probes, which read.
+			expect(transport.execs.filter(command => !isNfsProbe(command))).toEqual([]);
 			expect(transport.pushes.every(push => push.dryRun)).toBe(true);
 		}
 	});
@@ -149,10 +151,12 @@ describe('a whole plan on hosts that are read, not changed', () => {
 	it('a dry run on fresh hosts: commands and exact diffs, nothing applied', async () => {
 		const pack = makePack();
 		const plan = planPack(pack, options);
-		const {outcome, events, transports} = await runWithFacts(plan, () => makeFacts(), true);
+		// Fresh hosts: no NFS server installed, nothing listening on 2049.
+		const nothing = (command: string) => nfsProbeAnswer(command, pack.nfsServer.address, {enabled: false, listening: false}) ?? {};
+		const {outcome, events, transports} = await runWithFacts(plan, () => makeFacts(), true, nothing);
 		expect(outcome.exitCode).toBe(0);
 		for (const transport of Object.values(transports)) {
-			expect(transport.execs).toEqual([]);
+			expect(transport.execs.filter(command => !isNfsProbe(command))).toEqual([]);
 			expect(transport.pushes.every(push => push.dryRun)).toBe(true);
 		}
 
@@ -175,6 +179,12 @@ describe('a whole plan on hosts that are read, not changed', () => {
 			'DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nfs-kernel-server rsync',
 		]);
 		expect(finished('web1', 'nfs-client/mount')).toMatchObject({status: 'changed', commands: ['mount -- /var/aegir/platforms']});
+		expect(finished('master', 'nfs-server/service')).toMatchObject({
+			status: 'changed',
+			commands: ['systemctl enable nfs-server', 'systemctl restart nfs-server', 'wait up to 15 s for a listener on port 2049'],
+		});
+		// The server is not there yet: the dry run trusts the server's service step to start it.
+		expect(finished('web1', 'nfs-client/server-answers')).toMatchObject({status: 'ok', message: expect.stringContaining("master's nfs-server/service starts it first")});
 		expect(finished('web1', 'nfs-client/mount-point').commands).toEqual(['install -d -o aegir -g aegir -m 0755 -- /var/aegir/platforms']);
 		expect(finished('master', 'sync/platforms').commands?.[0]).toMatch(/^rsync .* to 192\.0\.2\.10:\/var\/aegir\/platforms$/);
 	});

@@ -6,6 +6,7 @@ import type {Host, Pack} from '../../pack/types.js';
 import {commandLine} from '../../shell/quote.js';
 import {unifiedDiff} from '../../shell/unified-diff.js';
 import type {Facts, MountFact} from '../facts.js';
+import {CLUSTER_SLAVE_KEPT, keptClusterSlaveEntry} from '../cluster-slave-fstab.js';
 import {editFstab, fstabLine, nfsSource} from '../fstab.js';
 import type {ResolvedPlanOptions} from '../options.js';
 import {FSTAB_VALIDATE, describeSafeEdit, expectedFrom, safeEditCommand, type SafeEditOptions} from '../../shell/safe-edit.js';
@@ -193,6 +194,7 @@ export function fstabStep(host: Host, pack: Pack, options: ResolvedPlanOptions):
 		host: host.name,
 		check({facts}) {
 			if (facts.fstab.present && !facts.fstab.readable) return {state: 'fail', message: `${target} cannot be read`};
+			if (keptClusterSlaveEntry(facts, pack)) return {state: 'ok', message: CLUSTER_SLAVE_KEPT};
 			const {edit, diff} = plan(facts);
 			if (!edit.changed) return {state: 'ok', message: 'exactly one entry, as wanted'};
 			const message =

@@ -114,7 +114,12 @@ export function exportsFileStep(host: Host, pack: Pack, files: Pick<PackFiles, '
 	};
 }
 
-/** exportfs -ra, then a reload where an init system runs the NFS server; absent init is fine. */
+/**
+ * exportfs -ra, then a reload where systemd runs the NFS server and it is
+ * active (the "reload" of Aegir's pack documentation). Starting a server that
+ * is not running, and enabling it for boot, is the service step's job
+ * (./nfs-service.ts), which runs next and checks it whatever happened here.
+ */
 export const EXPORT_SCRIPT = `
 exportfs -ra || exit $?
 if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
@@ -122,8 +127,7 @@ if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
 		systemctl reload nfs-server || exit $?
 		echo "aegir-pack: reloaded nfs-server"
 	else
-		echo "aegir-pack: nfs-server was not running: enabling and starting it"
-		systemctl enable --now nfs-server || exit $?
+		echo "aegir-pack: nfs-server is not running: the service step starts it"
 	fi
 elif [ -x /etc/init.d/nfs-kernel-server ] && /etc/init.d/nfs-kernel-server status >/dev/null 2>&1; then
 	/etc/init.d/nfs-kernel-server reload || exit $?
