@@ -3,6 +3,7 @@
 // dirs. What only this machine knows (who it is, what its sync sources look
 // like) is read once before planning and passed in here.
 
+import type {AegirKnowledge} from '../aegir/verify-plan.js';
 import type {LocalSources} from './local-sources.js';
 import type {MachineIdentity} from './this-machine.js';
 
@@ -30,6 +31,13 @@ export type PlanOptions = {
 	exportsDir?: string;
 	/** Check (and fix) what Aegir needs on every web head; the runner then needs the run's Aegir side. */
 	aegirPrerequisites?: boolean;
+	/**
+	 * Aegir runs on this machine: config and code reach the heads through
+	 * Aegir's own verify (drush, as the aegir user), never the tool's rsync.
+	 */
+	aegirMode?: boolean;
+	/** What Aegir knows here, read once before planning (used in Aegir mode). */
+	aegir?: AegirKnowledge;
 };
 
 export type ResolvedPlanOptions = Required<PlanOptions>;
@@ -38,6 +46,9 @@ export const DEFAULT_CONFIG_DIR = '/var/aegir/config';
 export const DEFAULT_PLATFORMS_DIR = '/var/aegir/platforms';
 export const DEFAULT_LOCK_WAIT_SECONDS = 120;
 export const DEFAULT_MIN_FREE_MB = 100;
+
+/** Aegir's knowledge when there is none to read (not in Aegir mode). */
+export const NO_AEGIR: AegirKnowledge = {servers: [], platforms: [], force: false, currentUser: 'root', drush: 'drush'};
 
 export function resolvePlanOptions(options: PlanOptions = {}): ResolvedPlanOptions {
 	return {
@@ -53,5 +64,7 @@ export function resolvePlanOptions(options: PlanOptions = {}): ResolvedPlanOptio
 		fstabPath: options.fstabPath ?? '/etc/fstab',
 		exportsDir: options.exportsDir ?? '/etc/exports.d',
 		aegirPrerequisites: options.aegirPrerequisites ?? false,
+		aegirMode: options.aegirMode ?? false,
+		aegir: options.aegir ?? NO_AEGIR,
 	};
 }

@@ -8,7 +8,8 @@ import {gatherFacts} from './facts.js';
 import type {FactsRequest} from './facts-script.js';
 import {resolvePlanOptions, type PlanOptions, type ResolvedPlanOptions} from './options.js';
 import {packFiles, type PackFiles} from './pack-files.js';
-import {situationOf, stepsFor, type PlanInput} from './role-steps.js';
+import {situationOf, stepsFor, withAegirHost, type PlanInput} from './role-steps.js';
+import {aegirNotes} from './steps/aegir-verify.js';
 import type {HostPlan, Plan, Step} from './step.js';
 import {localHostNames} from './this-machine.js';
 import type {Host} from '../pack/types.js';
@@ -16,7 +17,10 @@ import type {Host} from '../pack/types.js';
 function notesFor(pack: Pack, options: ResolvedPlanOptions): string[] {
 	const notes: string[] = [];
 	for (const name of localHostNames(packHosts(pack), options.thisMachine)) notes.push(`${name} is this machine: nothing is rsynced to it`);
-	if (pack.master.name !== pack.nfsServer.name) {
+	if (options.aegirMode) {
+		notes.push('Aegir runs here: its own verify brings config and code to the heads (the Aegir pane); aegir-pack rsyncs nothing');
+		notes.push(...aegirNotes(pack, options, [pack.master, ...pack.slaves].map(host => host.name)));
+	} else if (pack.master.name !== pack.nfsServer.name) {
 		notes.push(`platform code is not rsynced to ${pack.master.name}: it mounts ${pack.exportPath} from ${pack.nfsServer.name}`);
 	}
 
@@ -51,5 +55,5 @@ export function planPack(pack: Pack, planOptions: PlanOptions = {}): Plan {
 	const hosts = packHosts(pack);
 	const input: PlanInput = {pack, options, files: packFiles(pack, options), hosts};
 	const hostPlans = hosts.map(host => hostPlanOf(input, host, stepsFor(input, situationOf(pack, host, options), 'apply')));
-	return {packName: pack.name, hosts: hostPlans, notes: notesFor(pack, options)};
+	return {packName: pack.name, hosts: withAegirHost(input, hostPlans), notes: notesFor(pack, options)};
 }

@@ -10,7 +10,8 @@ import {nfsClients, type Host, type Pack} from '../pack/types.js';
 import type {ResolvedPlanOptions} from './options.js';
 import type {PackFiles} from './pack-files.js';
 import {recordGateStep} from './reruns/record-gate.js';
-import type {Step, StepRef} from './step.js';
+import type {HostPlan, Step, StepRef} from './step.js';
+import {aegirHostPlan} from './steps/aegir-verify.js';
 import {aegirAccountSteps, aegirPrerequisiteSteps} from './steps/aegir-prerequisites.js';
 import {fstabStep, mountPointStep, mountStep} from './steps/nfs-client.js';
 import {exportDirectoryStep, exportStep, exportsFileStep, markerStep} from './steps/nfs-server.js';
@@ -90,8 +91,8 @@ type Concern = {
 	id: string;
 	/** The steps of this concern for this host in this flow ([] when it does not apply). */
 	steps(input: PlanInput, at: Situation, flow: Flow): Step[];
-	/** A few words for a re-run's review of what a new slave gets. */
-	review?(at: Situation): string[];
+	/** A few words for the review of what such a host gets. */
+	review?(at: Situation, input?: Pick<PlanInput, 'options'>): string[];
 	/** The status checks (source/health) that answer for this concern on such a host. */
 	health?(at: Situation): string[];
 };
@@ -160,13 +161,14 @@ const CONCERNS: readonly Concern[] = [
 	{
 		id: 'sync',
 		steps(input, at, flow) {
-			if (flow === 'widen') return [];
+			// With Aegir here, Aegir's own verify moves config and code (the Aegir pane): the tool rsyncs nothing.
+			if (flow === 'widen' || input.options.aegirMode) return [];
 			const steps: Step[] = [];
 			if (at.receivesSync) steps.push(configSyncStep(at.host, input.options));
 			if (at.syncsPlatforms && flow === 'apply') steps.push(platformsSyncStep(at.host, input.pack.exportPath, input.options));
 			return steps;
 		},
-		review: at => (at.receivesSync ? ['config sync'] : []),
+		review: (at, input) => (at.receivesSync && !input?.options.aegirMode ? ['config sync'] : []),
 	},
 	{
 		id: 'aegir-prerequisites',
@@ -179,9 +181,18 @@ export function stepsFor(input: PlanInput, at: Situation, flow: Flow): Step[] {
 	return CONCERNS.flatMap(concern => concern.steps(input, at, flow));
 }
 
-/** What a host gets in a flow, in the words of the review ("nfs-common, rsync, mount, fstab entry, config sync"). */
-export function reviewWordsFor(at: Situation): string[] {
-	return CONCERNS.flatMap(concern => concern.review?.(at) ?? []);
+/** What a host gets, in the words of the review ("nfs-common, rsync, mount, fstab entry, config sync"). */
+export function reviewWordsFor(at: Situation, input?: Pick<PlanInput, 'options'>): string[] {
+	return CONCERNS.flatMap(concern => concern.review?.(at, input) ?? []);
+}
+
+/**
+ * The plan's pack hosts, then (with Aegir on this machine) the Aegir pane that
+ * runs Aegir's own save and verify once their steps are done.
+ */
+export function withAegirHost(input: Pick<PlanInput, 'pack' | 'options'>, hostPlans: HostPlan[]): HostPlan[] {
+	const aegir = aegirHostPlan({pack: input.pack, options: input.options, hostPlans});
+	return aegir ? [...hostPlans, aegir] : hostPlans;
 }
 
 /** The status checks that apply to a host of this situation, by id. */

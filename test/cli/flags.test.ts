@@ -46,6 +46,7 @@ describe('command-line flags', () => {
 			aegirHome: undefined,
 			aegirRegister: false,
 			aegirPrerequisites: false,
+			aegirVerify: false,
 			args: [],
 		});
 	});

@@ -7,6 +7,9 @@ import type {StepContext} from '../../source/plan/step.js';
 import type {Transport} from '../../source/contracts/transport.js';
 import type {Prompter} from '../../source/contracts/prompter.js';
 import {DEFAULT_EXPORT_OPTIONS, DEFAULT_MOUNT_OPTIONS, type Host, type Pack} from '../../source/pack/types.js';
+import {dropInContent} from '../../source/plan/exports-file.js';
+import {fstabLine} from '../../source/plan/fstab.js';
+import {markerContent} from '../../source/plan/steps/nfs-server.js';
 
 export const host = (name: string, address: string): Host => ({name, address, port: 22, user: 'root'});
 
@@ -98,3 +101,29 @@ export function nfsProbeAnswer(command: string, address: string, state: {enabled
 
 /** True for the read-only NFS service probes (they run in checks, also on a re-run with nothing to do). */
 export const isNfsProbe = (command: string) => command.includes('aegir-pack-nfs-server') || command.includes('aegir-pack-nfs-wait');
+
+/** Facts of a host where the whole pack is already in place. */
+export function configuredFacts(pack: Pack, name: string): Facts {
+	const installed = {status: 'ii', version: '1', installed: true};
+	const isServer = name === pack.nfsServer.name;
+	const base = makeFacts({
+		hostname: name,
+		sharedDir: {state: 'directory', entryCount: 1, sample: ['.aegir-pack-marker']},
+		marker: {present: true, readable: true, content: markerContent(pack)},
+	});
+	if (isServer) {
+		return {
+			...base,
+			packages: {'nfs-kernel-server': installed, 'nfs-common': installed, rsync: installed},
+			dropIn: {present: true, readable: true, content: dropInContent(pack)},
+			exports: pack.subnets.map(subnet => ({path: pack.exportPath, client: subnet, options: ['sync', 'wdelay', 'no_subtree_check', 'rw']})),
+		};
+	}
+
+	return {
+		...base,
+		packages: {'nfs-common': installed, rsync: installed},
+		fstab: {present: true, readable: true, content: `# /etc/fstab\n${fstabLine(pack)}\n`},
+		mount: {target: pack.exportPath, source: `${pack.nfsServer.address}:${pack.exportPath}`, fstype: 'nfs4', options: 'rw'},
+	};
+}

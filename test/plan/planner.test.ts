@@ -1,17 +1,13 @@
 import {tmpdir} from 'node:os';
 import {describe, expect, it} from 'vitest';
-import type {Facts} from '../../source/plan/facts.js';
-import {dropInContent} from '../../source/plan/exports-file.js';
 import {fstabLine} from '../../source/plan/fstab.js';
 import {planPack} from '../../source/plan/planner.js';
 import type {Plan} from '../../source/plan/step.js';
-import {markerContent} from '../../source/plan/steps/nfs-server.js';
-import type {Pack} from '../../source/pack/types.js';
 import type {RunEvent} from '../../source/contracts/events.js';
 import {checkPlanGraph} from '../../source/run/plan-graph.js';
 import {runPlan} from '../../source/run/runner.js';
 import {FakeTransport} from '../run/fake-transport.js';
-import {host, isNfsProbe, localDirectories, machineAt, makeFacts, makePack, nfsProbeAnswer, refusingPrompter} from './fixtures.js';
+import {configuredFacts, host, isNfsProbe, localDirectories, machineAt, makeFacts, makePack, nfsProbeAnswer, refusingPrompter} from './fixtures.js';
 import {runWithFacts} from './run-with-facts.js';
 
 const PREFLIGHT = ['preflight/access', 'preflight/system', 'preflight/disk', 'preflight/aegir', 'preflight/aegir-ids'];
@@ -79,33 +75,6 @@ describe('planning pack shapes', () => {
 		expect(() => checkPlanGraph(plan)).not.toThrow();
 	});
 });
-
-/** Facts of a host where the whole pack is already in place. */
-function configuredFacts(pack: Pack, name: string): Facts {
-	const installed = {status: 'ii', version: '1', installed: true};
-	const isServer = name === pack.nfsServer.name;
-	const base = makeFacts({
-		hostname: name,
-		sharedDir: {state: 'directory', entryCount: 1, sample: ['.aegir-pack-marker']},
-		marker: {present: true, readable: true, content: markerContent(pack)},
-	});
-	if (isServer) {
-		return {
-			...base,
-			packages: {'nfs-kernel-server': installed, 'nfs-common': installed, rsync: installed},
-			dropIn: {present: true, readable: true, content: dropInContent(pack)},
-			exports: pack.subnets.map(subnet => ({path: pack.exportPath, client: subnet, options: ['sync', 'wdelay', 'no_subtree_check', 'rw']})),
-		};
-	}
-
-	return {
-		...base,
-		packages: {'nfs-common': installed, rsync: installed},
-		fstab: {present: true, readable: true, content: `# /etc/fstab\n${fstabLine(pack)}\n`},
-		mount: {target: pack.exportPath, source: `${pack.nfsServer.address}:${pack.exportPath}`, fstype: 'nfs4', options: 'rw'},
-	};
-}
-
 
 describe('a whole plan on hosts that are read, not changed', () => {
 	it('stops every host before any change when aegir uid/gid differ, with a table', async () => {
