@@ -94,8 +94,8 @@ export type WizardOutcome =
 export type Output = {out: (text: string) => void; err: (text: string) => void};
 
 /** Without a terminal: flags are every answer; the review is printed, --yes accepts it. */
-export function runPlainWizard(flags: WizardFlags, inputs: WizardInputs, store: PackSink, output: Output): WizardOutcome {
-	const outcome = plainWizard(flags, inputs.hosts, inputs.aegir);
+export function runPlainWizard(flags: WizardFlags, inputs: WizardInputs, store: PackSink, output: Output, planOptions?: PlanOptions): WizardOutcome {
+	const outcome = plainWizard(flags, inputs.hosts, inputs.aegir, planOptions);
 	if (outcome.review) output.out(outcome.review);
 	if (outcome.kind === 'refused') return {kind: 'refused', messages: outcome.messages};
 	try {

@@ -98,7 +98,7 @@ type Concern = {
 };
 
 /** Aegir's prerequisites are for its web servers: the heads, not a separate NFS server. */
-const checksAegir = (input: PlanInput, at: Situation) => input.options.aegirPrerequisites && at.isWebHead;
+const checksAegir = (input: Pick<PlanInput, 'options'>, at: Situation) => input.options.aegirPrerequisites && at.isWebHead;
 
 const CONCERNS: readonly Concern[] = [
 	{
@@ -140,6 +140,7 @@ const CONCERNS: readonly Concern[] = [
 				nfsServiceStep(host, input.pack),
 			];
 		},
+		review: at => (at.isServer ? ['exports the share'] : []),
 		health: at => (at.isServer ? ['export', 'nfs-enabled', 'nfs-service', 'responsive', 'marker'] : []),
 	},
 	{
@@ -168,11 +169,16 @@ const CONCERNS: readonly Concern[] = [
 			if (at.syncsPlatforms && flow === 'apply') steps.push(platformsSyncStep(at.host, input.pack.exportPath, input.options));
 			return steps;
 		},
-		review: (at, input) => (at.receivesSync && !input?.options.aegirMode ? ['config sync'] : []),
+		// How config and code arrive: Aegir's own verify when Aegir runs here, else the tool's rsync.
+		review(at, input) {
+			if (input?.options.aegirMode) return at.isWebHead ? ['Aegir verify'] : [];
+			return [...(at.receivesSync ? ['config sync'] : []), ...(at.syncsPlatforms ? ['code sync'] : [])];
+		},
 	},
 	{
 		id: 'aegir-prerequisites',
 		steps: (input, at, flow) => (flow !== 'widen' && checksAegir(input, at) ? aegirPrerequisiteSteps(at.host) : []),
+		review: (at, input) => (input && checksAegir(input, at) ? ['Aegir prerequisites'] : []),
 	},
 ];
 

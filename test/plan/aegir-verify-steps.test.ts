@@ -100,7 +100,7 @@ describe('Aegir mode: the Aegir pane', () => {
 		expect(outcome.exitCode).toBe(0);
 		expect(drush).toEqual([]);
 		expect(finished.flatMap(event => event.commands ?? [])).toEqual(drushLines);
-		expect(finished.find(event => event.stepId === 'aegir/verify:server_web1')?.message).toBe('would new to Aegir: drush @server_web1 provision-verify');
+		expect(finished.find(event => event.stepId === 'aegir/verify:server_web1')?.message).toBe(`would run ${SUDO} drush @server_web1 provision-verify (new to Aegir)`);
 	});
 
 	it('a re-run in which nothing changed (Aegir knows it all, as recorded) runs no drush at all', async () => {

@@ -65,7 +65,9 @@ function drushStep(spec: DrushSpec, options: ResolvedPlanOptions, waitsFor: Step
 			const decision = decide(context);
 			if ('problem' in decision) return {state: 'fail', message: decision.problem};
 			if (!decision.run) return {state: 'ok', message: decision.why};
-			return {state: 'change', message: `${decision.why}: ${commandLine(decision.argv)}`, commands: [commandLine(asAegir(decision.argv))]};
+			// The exact line, so a dry run's plain output lists what the run would run.
+			const line = commandLine(asAegir(decision.argv));
+			return {state: 'change', message: `run ${line} (${decision.why})`, commands: [line]};
 		},
 		async apply(context) {
 			const decision = decide(context);
@@ -89,7 +91,7 @@ function drushStep(spec: DrushSpec, options: ResolvedPlanOptions, waitsFor: Step
 				return {status: 'ok', message: 'hosting_web_pack is enabled'};
 			}
 
-			return {message: `${decision.why}: done`};
+			return {message: `done (${decision.why})`};
 		},
 		// drush's exit code is the proof; checking again would ask the same question of an unchanged record.
 		async verify() {},

@@ -1,6 +1,7 @@
 // The wizard without a terminal: flags are the only answers, nothing is asked.
 // Missing or bad flags come back as messages naming the flag (the CLI exits 2).
 import type {Host, Pack, Problem} from '../../pack/types.js';
+import type {PlanOptions} from '../../plan/options.js';
 import type {WizardInit} from './types.js';
 import {presetFromFlags, type WizardFlags} from './preset.js';
 import {clientHosts, draftPack, reviewProblems, subnetsText} from './selectors.js';
@@ -12,7 +13,7 @@ export type PlainOutcome =
 	| {kind: 'refused'; messages: string[]; review?: string};
 
 /** `aegir`: Aegir's web servers can be named like known hosts; those used are new hosts, saved with the pack. */
-export function plainWizard(flags: WizardFlags, knownHosts: readonly Host[], aegir?: WizardInit['aegir']): PlainOutcome {
+export function plainWizard(flags: WizardFlags, knownHosts: readonly Host[], aegir?: WizardInit['aegir'], planOptions?: PlanOptions): PlainOutcome {
 	const preset = presetFromFlags(flags, knownHosts, aegir?.servers);
 	const messages = preset.errors.map(error => error.message);
 	if (flags.name === undefined) messages.push("--name is required: the pack's Aegir server name, e.g. pack.example.com");
@@ -29,7 +30,7 @@ export function plainWizard(flags: WizardFlags, knownHosts: readonly Host[], aeg
 	const pack = draftPack(state);
 	if (messages.length > 0 || !pack) return {kind: 'refused', messages: unique(messages)};
 
-	const review = reviewText(pack);
+	const review = reviewText(pack, planOptions);
 	if (!flags.yes) {
 		return {kind: 'refused', review, messages: ['--yes is required to accept this review without a terminal']};
 	}
