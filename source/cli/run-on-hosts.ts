@@ -175,6 +175,8 @@ export async function runOnHosts(run: PlanRun, context: ApplyContext): Promise<n
 		const outcome = await runPlan(plan, {
 			// Aegir's pane runs its drush commands on this machine, as the aegir user.
 			connect: async host => (isAegirHost(host) ? localTransport({hostName: AEGIR_HOST_NAME}) : connect(host)),
+			// A step that streams data from here (the NFS server's seed) opens this machine as a transport.
+			connectThisMachine: async () => localTransport({hostName: 'this machine'}),
 			prompter,
 			...(prerequisites ? {aegir: new AegirPrerequisiteState(plan.pack ?? run.pack, resolved, prerequisites)} : {}),
 			dryRun: flags.dryRun,

@@ -16,6 +16,7 @@ import {aegirAccountSteps, aegirPrerequisiteSteps} from './steps/aegir-prerequis
 import {fstabStep, mountPointStep, mountStep} from './steps/nfs-client.js';
 import {exportDirectoryStep, exportStep, exportsFileStep, markerStep} from './steps/nfs-server.js';
 import {nfsServiceStep, serverAnswersStep, serviceStepRef} from './steps/nfs-service.js';
+import {seedStep, seedStepRef} from './steps/seed.js';
 import {packagesStep} from './steps/packages.js';
 import {accessStep, aegirStep, diskStep, GATE_STEP, idGateStep, systemStep} from './steps/preflight.js';
 import {configSyncStep, platformsSyncStep} from './steps/sync.js';
@@ -134,13 +135,15 @@ const CONCERNS: readonly Concern[] = [
 			if (flow === 'add-slave') return [];
 			return [
 				exportDirectoryStep(host, input.pack, input.options),
+				// Before the marker and the export: no client ever mounts a half-seeded share.
+				seedStep(host, input.pack, input.options),
 				markerStep(host, input.pack, input.files),
 				exportsFileStep(host, input.pack, input.files),
 				exportStep(host, input.pack),
 				nfsServiceStep(host, input.pack),
 			];
 		},
-		review: at => (at.isServer ? ['exports the share'] : []),
+		review: at => (at.isServer ? ['exports the share', ...(at.roles.includes('master') ? [] : ['seeds it first when empty'])] : []),
 		health: at => (at.isServer ? ['export', 'nfs-enabled', 'nfs-service', 'responsive', 'marker'] : []),
 	},
 	{
@@ -154,7 +157,10 @@ const CONCERNS: readonly Concern[] = [
 			// The server's service step is in the plan on a whole-pack apply, and in add-slave only when the export widens.
 			const serverInPlan = flow === 'apply' || input.exportRef !== undefined;
 			const answers = serverAnswersStep(host, input.pack, serverInPlan ? serviceStepRef(input.pack) : undefined);
-			return [mountPointStep(host, input.pack, input.options), fstabStep(host, input.pack, input.options), answers, waited];
+			// The master's own copy is moved aside only once the share holds it (the NFS server's seed).
+			const mountPoint = mountPointStep(host, input.pack, input.options);
+			const seeded = flow === 'apply' && at.roles.includes('master') ? {...mountPoint, dependsOn: [seedStepRef(input.pack)]} : mountPoint;
+			return [seeded, fstabStep(host, input.pack, input.options), answers, waited];
 		},
 		review: at => (at.isClient ? ['mount', 'fstab entry'] : []),
 		health: at => (at.isClient ? ['nfs-service', 'fstab', 'mount', 'responsive', 'marker'] : []),

@@ -53,6 +53,13 @@ export type CheckContext = {
 	 * (dependsOn / after) to read a settled answer.
 	 */
 	stepStatus?(ref: StepRef): StepStatus | undefined;
+	/**
+	 * A second connection, for a step that moves data between hosts through
+	 * this machine (no keys between hosts): to another host of the plan by
+	 * name, or to this machine. Logged in this host's log; the step closes it.
+	 * A check may use it only to read.
+	 */
+	openPeer?(target: PeerTarget): Promise<Transport>;
 };
 
 export type StepContext = CheckContext & {
@@ -66,6 +73,9 @@ export type StepContext = CheckContext & {
 	/** Facts as they are now on the host (read again; steps call this after changing something). */
 	refreshFacts(): Promise<Facts>;
 };
+
+/** Another host of the plan, by name, or the machine running the tool. */
+export type PeerTarget = {host: string} | {thisMachine: true};
 
 export type Step = {
 	/** Unique within its host, e.g. `nfs-client/fstab`. */

@@ -32,6 +32,8 @@ export type RunPlanOptions = {
 	onEvent?: RunListener;
 	/** The run's Aegir side, for a plan with Aegir prerequisite steps (source/aegir-run/prerequisite-state.ts). */
 	aegir?: AegirPrerequisiteSource;
+	/** This machine as a transport, for steps that stream data from here (the composition wires it in). */
+	connectThisMachine?(): Promise<Transport>;
 	/** Clock for the run stamp (tests). */
 	now?: () => Date;
 };
@@ -86,6 +88,8 @@ export async function runPlan(plan: Plan, options: RunPlanOptions): Promise<RunO
 		dryRun,
 		logDir,
 		connect: options.connect,
+		...(options.connectThisMachine ? {connectThisMachine: options.connectThisMachine} : {}),
+		hosts: new Map(plan.hosts.map(hostPlan => [hostPlan.host.name, hostPlan.host])),
 		prompter: options.prompter,
 		...(options.aegir ? {aegir: options.aegir} : {}),
 		abortSignal: options.abortSignal ?? new AbortController().signal,

@@ -108,7 +108,8 @@ export function configuredFacts(pack: Pack, name: string): Facts {
 	const isServer = name === pack.nfsServer.name;
 	const base = makeFacts({
 		hostname: name,
-		sharedDir: {state: 'directory', entryCount: 1, sample: ['.aegir-pack-marker']},
+		// The share holds the marker and a platform.
+		sharedDir: {state: 'directory', entryCount: 2, sample: ['.aegir-pack-marker', 'drupal-10']},
 		marker: {present: true, readable: true, content: markerContent(pack)},
 	});
 	if (isServer) {

@@ -11,7 +11,7 @@ import {configuredFacts, host, isNfsProbe, localDirectories, machineAt, makeFact
 import {runWithFacts} from './run-with-facts.js';
 
 const PREFLIGHT = ['preflight/access', 'preflight/system', 'preflight/disk', 'preflight/aegir', 'preflight/aegir-ids'];
-const SERVER = ['nfs-server/directory', 'nfs-server/marker', 'nfs-server/exports-file', 'nfs-server/export', 'nfs-server/service'];
+const SERVER = ['nfs-server/directory', 'nfs-server/seed', 'nfs-server/marker', 'nfs-server/exports-file', 'nfs-server/export', 'nfs-server/service'];
 const CLIENT = ['nfs-client/mount-point', 'nfs-client/fstab', 'nfs-client/server-answers', 'nfs-client/mount'];
 
 const ids = (plan: Plan, name: string) => plan.hosts.find(hostPlan => hostPlan.host.name === name)!.steps.map(step => step.id);

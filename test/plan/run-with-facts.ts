@@ -20,6 +20,8 @@ export async function runWithFacts(
 	const outcome = await runPlan(plan, {
 		connect: async target => (transports[target.name] = new FakeTransport(target.name, answer, () => ['new-file'])),
 		prompter: refusingPrompter,
+		// This machine's platforms directory, looked at by the NFS server's seed step: empty here.
+		connectThisMachine: async () => new FakeTransport('this machine'),
 		dryRun,
 		onEvent: event => events.push(event),
 	});

@@ -39,14 +39,14 @@ describe('what the review shows', () => {
 			'nfs-common, rsync, mount, fstab entry, config sync',
 			'nfs-common, rsync, mount, fstab entry, config sync',
 			'nfs-common, rsync, mount, fstab entry, config sync',
-			'nfs-kernel-server, exports the share',
+			'nfs-kernel-server, exports the share, seeds it first when empty',
 		]);
 		// With Aegir here, its verify brings config and code; its prerequisites are checked on the web heads.
 		expect(reviewRows(pack, {aegirMode: true, aegirPrerequisites: true}).map(row => row.action)).toEqual([
 			'nfs-common, rsync, mount, fstab entry, Aegir verify, Aegir prerequisites',
 			'nfs-common, rsync, mount, fstab entry, Aegir verify, Aegir prerequisites',
 			'nfs-common, rsync, mount, fstab entry, Aegir verify, Aegir prerequisites',
-			'nfs-kernel-server, exports the share',
+			'nfs-kernel-server, exports the share, seeds it first when empty',
 		]);
 		// The machine running the tool gets nothing rsynced.
 		expect(reviewRows(savedPack, {thisMachine: {names: [], addresses: ['192.0.2.11']}})[0]!.action).toBe('nfs-kernel-server, exports the share');
