@@ -97,7 +97,8 @@ export const HELP = `
 	  --aegir-prerequisites    check on every web head what Aegir needs (aegir
 	                           user and uid/gid, sudoers for web server reloads,
 	                           web server include, Aegir's ssh key and known
-	                           host, rsync), show a table, fix each item
+	                           host, rsync, PHP with MySQL, a MySQL client,
+	                           Apache rewrite), show a table, fix each item
 	  --aegir-register         after a successful run, register the pack (or
 	                           the added/removed slave) in Aegir with drush, as
 	                           the aegir user; on by default when drush is on

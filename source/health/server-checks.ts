@@ -42,7 +42,7 @@ export function serverServiceCheck(host: Host, service: NfsServiceFact, unit?: N
 export function serverEnabledCheck(host: Host, unit: NfsUnitState | undefined): HealthCheck {
 	const base = {id: 'nfs-enabled', label: 'NFS server enabled at boot'};
 	if (!unit || unit.enabled === 'unknown') return {...base, ok: false, detail: 'could not read whether nfs-server is enabled', fix: `run \`systemctl is-enabled nfs-server\` on ${host.name}`};
-	if (unit.enabledAtBoot) return {...base, ok: true, detail: `enabled at boot (${unit.enabled})`};
+	if (unit.enabledAtBoot) return {...base, ok: true, detail: unit.enabled === 'enabled' ? 'enabled at boot' : `enabled at boot (${unit.enabled})`};
 	return {
 		...base,
 		ok: false,

@@ -55,7 +55,7 @@ describe.skipIf(!canRunLab.ok)('Aegir on this machine: its own verify brings con
 		await aegir.writeAlias(PLATFORM, {context_type: 'platform', server: '@server_master', web_server: `@${PACK}`, root: PLATFORM_ROOT});
 		await aegir.writeAlias('platform_other', {context_type: 'platform', server: '@server_master', web_server: '@server_master', root: '/var/aegir/platforms/other/web'});
 		timings.push(`lab + Aegir server host ready: ${Date.now() - started} ms`);
-	}, 300_000);
+	}, 900_000);
 
 	afterAll(async () => {
 		console.log(`[e2e] ${timings.join('; ')}`);
