@@ -1,9 +1,11 @@
 // The one list of what a host gets for its roles in a pack: each concern (the
-// preflight, the packages, the NFS server, the NFS client, the syncs, Aegir's
-// prerequisites) says which hosts it is for, the steps it plans in each flow
-// (a whole-pack apply, a new slave of add-slave, the NFS server widening its
-// export), a few words for the review, and which status checks answer for it.
-// The planners, the re-run review and status all read this list.
+// preflight, the packages, the NFS server with its seed and service, the NFS
+// client, how config and code arrive, Aegir's prerequisites) says which hosts
+// it is for, the steps it plans in each flow (a whole-pack apply, a new slave
+// of add-slave, the NFS server widening its export), a few words for the
+// review, and which status checks answer for it. The planners, both reviews
+// and status all read this list. With Aegir on this machine, config and code
+// arrive by Aegir's own verify: the Aegir pane (withAegirHost) follows the hosts.
 
 import type {HostRole} from '../contracts/roles.js';
 import {nfsClients, type Host, type Pack} from '../pack/types.js';
