@@ -3,7 +3,8 @@
 // successful run, register the pack with what the run learnt (each member's
 // web server).
 
-import {readAegirServers, type AegirServers} from '../aegir/alias-files.js';
+import {readAegirServers, type AegirServers, type AliasFiles} from '../aegir/alias-files.js';
+import {readAegirPlatforms, type AegirPlatform} from '../aegir/platform-aliases.js';
 import {webServerKindOf, type WebServerKind} from '../aegir/web-server.js';
 import type {Host, Pack} from '../pack/types.js';
 import type {AegirPrerequisiteOptions} from './prerequisite-options.js';
@@ -36,15 +37,18 @@ export type AegirSetup = {
 	prerequisites?: AegirPrerequisiteOptions;
 	reports: AegirReports;
 	servers: AegirServers;
+	/** The platforms Aegir knows (their verify pushes code to a pack's master). */
+	platforms: AliasFiles<AegirPlatform>;
 	/** Alias files that could not be read (each skipped, never guessed at): worth a warning. */
 	warnings: string[];
 };
 
 export async function prepareAegir(options: AegirSetupOptions): Promise<AegirSetup> {
 	const servers = await readAegirServers(options.aegirHome);
+	const platforms = await readAegirPlatforms(options.aegirHome);
 	const reports = collectAegirReports(options.emit, options.width);
-	const warnings = servers.problems.map(problem => `Aegir alias file skipped: ${problem.file} ${problem.message}`);
-	if (!options.prerequisites) return {reports, servers, warnings};
+	const warnings = [...servers.problems, ...platforms.problems].map(problem => `Aegir alias file skipped: ${problem.file} ${problem.message}`);
+	if (!options.prerequisites) return {reports, servers, platforms, warnings};
 	// Aegir's own server (server_master) says which web server this Aegir setup drives.
 	const own = webServerKindOf(servers.servers.find(server => server.context === AEGIR_OWN_SERVER)?.httpServiceType);
 	const wanted = options.wantedWebServer ?? own;
@@ -58,6 +62,7 @@ export async function prepareAegir(options: AegirSetupOptions): Promise<AegirSet
 		},
 		reports,
 		servers,
+		platforms,
 		warnings,
 	};
 }

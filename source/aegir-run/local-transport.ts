@@ -5,7 +5,7 @@
 // server's side of the prerequisites: its aegir user's key and known_hosts.
 
 import {spawn} from 'node:child_process';
-import type {ExecOptions, ExecResult, PushTreeOptions, PushTreeResult, Transport} from '../contracts/transport.js';
+import type {CommandStream, ExecOptions, ExecResult, PushTreeOptions, PushTreeResult, StreamOptions, Transport} from '../contracts/transport.js';
 
 export type LocalTransportOptions = {
 	/** The name runs and logs show (default `Aegir server`). */
@@ -85,6 +85,42 @@ export class LocalTransport implements Transport {
 			child.stdin.on('error', () => {});
 			child.stdin.end(options.stdin ?? '');
 		});
+	}
+
+	/** A command with binary stdin/stdout (a tar of this machine's tree, piped to a host). */
+	async stream(command: string, options: StreamOptions = {}): Promise<CommandStream> {
+		const started = Date.now();
+		const uid = this.#options.uid ?? process.getuid?.();
+		const {file, args} = localCommandLine(command, options.sudo ?? false, uid);
+		const child = spawn(file, args, {env: this.#options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'], detached: true});
+		let stderr = '';
+		child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+		child.stdin.on('error', () => {});
+		const done = new Promise<ExecResult>(resolve => {
+			let settled = false;
+			const finish = (code: number, note?: string) => {
+				if (settled) return;
+				settled = true;
+				clearTimeout(timer);
+				options.signal?.removeEventListener('abort', onAbort);
+				resolve({command, code, stdout: '', stderr: note ? `${stderr}${note}\n` : stderr, durationMs: Date.now() - started});
+			};
+			const kill = (why: string) => {
+				try {
+					if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+				} catch {
+					child.kill('SIGKILL');
+				}
+				setTimeout(() => finish(-1, why), KILL_GRACE_MS).unref();
+			};
+			const onAbort = () => kill('aegir-pack: stopped');
+			const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => kill(`aegir-pack: timed out after ${options.timeoutMs} ms`), options.timeoutMs);
+			if (options.signal?.aborted) onAbort();
+			else options.signal?.addEventListener('abort', onAbort, {once: true});
+			child.on('error', error => finish(-1, error.message));
+			child.on('close', code => finish(code ?? -1));
+		});
+		return {stdin: child.stdin, stdout: child.stdout, done};
 	}
 
 	async pushTree(options: PushTreeOptions): Promise<PushTreeResult> {

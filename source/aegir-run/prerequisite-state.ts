@@ -8,6 +8,7 @@ import {gatherAegirServerFacts, type AegirServerFacts} from '../aegir/aegir-serv
 import {DEFAULT_MEMBER_PATHS, gatherMemberFacts, type MemberFacts, type MemberPaths} from '../aegir/member-facts.js';
 import {checkPrerequisites, type PrerequisiteReport, type PrerequisiteRow} from '../aegir/prerequisites.js';
 import {findAegirServer} from '../aegir/registration.js';
+import type {WebServerKind} from '../aegir/web-server.js';
 import type {Host, Pack} from '../pack/types.js';
 import type {Transport} from '../contracts/transport.js';
 import type {ResolvedPlanOptions} from '../plan/options.js';
@@ -46,6 +47,7 @@ export class AegirPrerequisiteState implements AegirPrerequisiteSource {
 	readonly #pack: Pack;
 	readonly #thisMachine: MachineIdentity;
 	readonly #members = new Map<string, MemberFacts>();
+	readonly #webServers = new Map<string, WebServerKind>();
 	#server?: Promise<AegirServerFacts>;
 	#serverTransport?: Promise<Transport>;
 	#lock: Promise<unknown> = Promise.resolve();
@@ -165,6 +167,11 @@ export class AegirPrerequisiteState implements AegirPrerequisiteSource {
 			stamp,
 			lockWaitSeconds: this.lockWaitSeconds,
 		});
+		if (report.webServer) this.#webServers.set(host.name, report.webServer);
 		return isThisMachine(host, this.#thisMachine) ? {...report, rows: report.rows.map(localRow)} : report;
+	}
+
+	webServerOf(hostName: string): WebServerKind | undefined {
+		return this.#webServers.get(hostName);
 	}
 }

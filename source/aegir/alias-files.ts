@@ -129,8 +129,8 @@ export function aegirServerFromAlias(file: string, context: string, value: PhpVa
 
 const UTF8 = new TextDecoder('utf-8', {fatal: true, ignoreBOM: true});
 
-/** Parse the bytes of one server alias file (named `server_….alias.drushrc.php`). */
-export function parseServerAliasFile(file: string, bytes: Uint8Array): AegirServer | AliasFileProblem {
+/** The one alias value of an alias file named after it, or why the file is not one. */
+export function aliasValueOf(file: string, bytes: Uint8Array): {context: string; value: PhpValue} | AliasFileProblem {
 	let text: string;
 	try {
 		text = UTF8.decode(bytes);
@@ -152,10 +152,15 @@ export function parseServerAliasFile(file: string, bytes: Uint8Array): AegirServ
 		return {file, message: `should hold only the alias '${expected}', holds ${names.map(name => `'${name}'`).join(', ')}`};
 	}
 
-	return aegirServerFromAlias(file, expected, aliases.get(expected)!);
+	return {context: expected, value: aliases.get(expected)!};
 }
 
-const isProblem = (result: AegirServer | AliasFileProblem): result is AliasFileProblem => 'message' in result;
+/** Parse the bytes of one server alias file (named `server_….alias.drushrc.php`). */
+export function parseServerAliasFile(file: string, bytes: Uint8Array): AegirServer | AliasFileProblem {
+	const alias = aliasValueOf(file, bytes);
+	if ('message' in alias) return alias;
+	return aegirServerFromAlias(file, alias.context, alias.value);
+}
 
 /** Why a file could not be read, in words that say what to do. */
 export function readFailureMessage(error: unknown): string {
@@ -165,20 +170,31 @@ export function readFailureMessage(error: unknown): string {
 	return `cannot be read (${(error as Error).message})`;
 }
 
-/** Every server alias file of an Aegir home, in name order. */
-export async function readAegirServers(aegirHome: string): Promise<AegirServers> {
+/** The alias files of one kind in an Aegir home, each parsed or reported. */
+export type AliasFiles<T> = {found: boolean; records: T[]; problems: AliasFileProblem[]};
+
+/**
+ * Every alias file of `<aegirHome>/.drush` whose name matches `pattern`, in
+ * name order, parsed by `parse` (servers here, platforms in
+ * ./platform-aliases.ts): one way to read them all.
+ */
+export async function readAliasFiles<T>(
+	aegirHome: string,
+	pattern: RegExp,
+	parse: (file: string, bytes: Uint8Array) => {record: T} | {problem: AliasFileProblem},
+): Promise<AliasFiles<T>> {
 	const directory = path.join(aegirHome, '.drush');
 	let names: string[];
 	try {
 		names = await readdir(directory);
 	} catch (error) {
-		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {found: false, servers: [], problems: []};
-		return {found: true, servers: [], problems: [{file: directory, message: readFailureMessage(error)}]};
+		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {found: false, records: [], problems: []};
+		return {found: true, records: [], problems: [{file: directory, message: readFailureMessage(error)}]};
 	}
 
-	const servers: AegirServer[] = [];
+	const records: T[] = [];
 	const problems: AliasFileProblem[] = [];
-	for (const name of names.filter(name => SERVER_ALIAS_FILE.test(name)).sort()) {
+	for (const name of names.filter(name => pattern.test(name)).sort()) {
 		const file = path.join(directory, name);
 		try {
 			// Not through a link, not blocking on a FIFO: .drush is the aegir user's to write.
@@ -188,15 +204,24 @@ export async function readAegirServers(aegirHome: string): Promise<AegirServers>
 				continue;
 			}
 
-			const result = parseServerAliasFile(file, read.bytes);
-			if (isProblem(result)) problems.push(result);
-			else servers.push(result);
+			const result = parse(file, read.bytes);
+			if ('problem' in result) problems.push(result.problem);
+			else records.push(result.record);
 		} catch (error) {
 			problems.push({file, message: readFailureMessage(error)});
 		}
 	}
 
-	return {found: true, servers, problems};
+	return {found: true, records, problems};
+}
+
+/** Every server alias file of an Aegir home, in name order. */
+export async function readAegirServers(aegirHome: string): Promise<AegirServers> {
+	const read = await readAliasFiles<AegirServer>(aegirHome, SERVER_ALIAS_FILE, (file, bytes) => {
+		const result = parseServerAliasFile(file, bytes);
+		return 'message' in result ? {problem: result} : {record: result};
+	});
+	return {found: read.found, servers: read.records, problems: read.problems};
 }
 
 /** Real web servers (apache, apache_ssl, nginx, nginx_ssl): not packs, clusters or db-only servers. */

@@ -51,6 +51,8 @@ export type MemberPaths = {
 	shellsFile: string;
 	/** Where the host keeps its ssh host keys (ssh_host_*_key.pub). */
 	sshHostKeyDir: string;
+	/** Apache's enabled modules (`<name>.load` links); absent on a member without Apache. */
+	apacheModsEnabled?: string;
 };
 
 export const DEFAULT_MEMBER_PATHS: MemberPaths = {
@@ -60,6 +62,7 @@ export const DEFAULT_MEMBER_PATHS: MemberPaths = {
 	nginxInclude: DEFAULT_INCLUDE_LINK.nginx,
 	shellsFile: '/etc/shells',
 	sshHostKeyDir: '/etc/ssh',
+	apacheModsEnabled: '/etc/apache2/mods-enabled',
 };
 
 export type MemberFactsRequest = {
@@ -108,6 +111,14 @@ export type MemberFacts = {
 	authorizedKeys: TextFileFact;
 	/** The host's own public host keys, one `type base64 comment` line each. */
 	hostKeys: string[];
+	/** PHP on root's PATH loads the mysqli and pdo_mysql extensions; undefined when there is no php. */
+	phpMysql?: boolean;
+	/** Apache modules enabled (`rewrite`, `php8.2`, …): the `*.load` names in mods-enabled. */
+	apacheModules?: string[];
+	/** PHP FastCGI managers installed (`php8.2-fpm`), for nginx. */
+	phpFpm?: string[];
+	/** Aegir's `aegir3-cluster-slave` package, when installed: it may have set up this head already. */
+	clusterSlave?: {version: string};
 };
 
 export class MemberFactsParseError extends Error {
@@ -115,7 +126,10 @@ export class MemberFactsParseError extends Error {
 }
 
 export const MEMBER_PACKAGES = [...APACHE_PACKAGES, ...NGINX_PACKAGES, 'rsync', 'sudo'];
-export const MEMBER_COMMANDS = ['rsync', 'visudo', 'sudo', 'apache2ctl', 'nginx'];
+export const MEMBER_COMMANDS = ['rsync', 'visudo', 'sudo', 'apache2ctl', 'nginx', 'php', 'mysql', 'mariadb', 'a2enmod'];
+
+/** Aegir's Debian package that sets up a remote web head (its fstab line for the share included). */
+export const CLUSTER_SLAVE_PACKAGE = 'aegir3-cluster-slave';
 export const SUDO_PROGRAMS = ['/usr/sbin/apache2ctl', '/usr/sbin/nginx', '/etc/init.d/nginx'];
 
 /**
@@ -155,7 +169,7 @@ text() {
 export const MEMBER_FACTS_SCRIPT = `
 N=$1 U=$2 H=$3 WG=$4 EU=$5 EG=$6 SUDOERS=$7 SUDOERS_MAIN=$8 SHELLS=$9
 shift 9
-AL=$1 NL=$2 AT=$3 NT=$4 KEYDIR=$5
+AL=$1 NL=$2 AT=$3 NT=$4 KEYDIR=$5 MODS=\${6:-}
 shift 5
 LC_ALL=C
 export LC_ALL
@@ -193,6 +207,19 @@ dir ssh-dir "$H/.ssh"
 if [ ! -L "$H" ] && [ ! -L "$H/.ssh" ]; then text authorized-keys "$H/.ssh/authorized_keys" "$U"; fi
 sec host-keys
 for k in "$KEYDIR"/ssh_host_*_key.pub; do [ -f "$k" ] && head -n 1 -- "$k"; done
+if command -v php >/dev/null 2>&1; then
+	sec php-mysql.rc
+	timeout -k 1 10 php -r 'exit(extension_loaded("mysqli") && extension_loaded("pdo_mysql") ? 0 : 1);' >/dev/null 2>&1
+	printf '%s' "$?"
+fi
+if [ -n "$MODS" ] && [ -d "$MODS" ]; then
+	sec apache-modules
+	for m in "$MODS"/*.load; do [ -e "$m" ] && basename -- "$m" .load; done
+fi
+sec php-fpm
+for f in /usr/sbin/php-fpm*; do [ -x "$f" ] && basename -- "$f"; done
+sec cluster-slave
+dpkg-query -W -f='\${db:Status-Abbrev}\\t\${Version}\\n' ${CLUSTER_SLAVE_PACKAGE} 2>/dev/null
 sec end
 exit 0
 `;
@@ -215,6 +242,7 @@ export function memberFactsCommand(request: MemberFactsRequest, nonce: string): 
 		`${home}/config/apache.conf`,
 		`${home}/config/nginx.conf`,
 		request.paths.sshHostKeyDir,
+		request.paths.apacheModsEnabled ?? '',
 	])}`;
 }
 
@@ -330,6 +358,21 @@ export function parseMemberFacts(text: string, nonce: string): MemberFacts {
 		sshDir: pathFact(sections, 'ssh-dir'),
 		authorizedKeys: textFact(sections, 'authorized-keys'),
 		hostKeys: lines(sections.get('host-keys')),
+		...phpFacts(sections),
+	};
+}
+
+/** The facts the PHP, MySQL client, rewrite and cluster-slave rows read (absent sections stay undefined). */
+function phpFacts(sections: Map<string, string>): Pick<MemberFacts, 'phpMysql' | 'apacheModules' | 'phpFpm' | 'clusterSlave'> {
+	const php = sections.get('php-mysql.rc');
+	const modules = sections.get('apache-modules');
+	const fpm = lines(sections.get('php-fpm'));
+	const [status = '', version = ''] = lines(sections.get('cluster-slave'))[0]?.split('\t') ?? [];
+	return {
+		...(php === undefined ? {} : {phpMysql: php.trim() === '0'}),
+		...(modules === undefined ? {} : {apacheModules: lines(modules)}),
+		...(fpm.length > 0 ? {phpFpm: fpm} : {}),
+		...(status.startsWith('ii') ? {clusterSlave: {version: version.trim()}} : {}),
 	};
 }
 

@@ -26,5 +26,7 @@ export function prerequisiteLines(report: PrerequisiteReport, width = 80): strin
 		if (row.manual) lines.push(fit(`      by hand: ${row.manual}`, width));
 	}
 
+	for (const note of report.notes ?? []) lines.push(fit(`  note: ${note}`, width));
+
 	return lines;
 }

@@ -7,7 +7,17 @@ import type {AegirServerFacts} from './aegir-server-facts.js';
 import type {MemberFacts, MemberPaths} from './member-facts.js';
 import type {WebServerKind} from './web-server.js';
 
-export type PrerequisiteId = 'rsync' | 'web-server' | 'aegir-account' | 'sudoers' | 'web-include' | 'authorized-key' | 'known-host';
+export type PrerequisiteId =
+	| 'rsync'
+	| 'web-server'
+	| 'aegir-account'
+	| 'sudoers'
+	| 'web-include'
+	| 'php'
+	| 'mysql-client'
+	| 'apache-rewrite'
+	| 'authorized-key'
+	| 'known-host';
 
 export type FixCommand = {
 	/** A command line for the host's shell, run as root. */
@@ -72,4 +82,6 @@ export type PrerequisiteReport = {
 	rows: PrerequisiteRow[];
 	/** The web server Aegir uses on this member, when it could be told (registration needs it). */
 	webServer?: WebServerKind;
+	/** Worth saying beside the rows: e.g. Aegir's own package set this head up already. */
+	notes?: string[];
 };

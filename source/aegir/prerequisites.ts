@@ -6,8 +6,10 @@
 
 import {accountRow} from './account-check.js';
 import {aptInstall, memberFix} from './fix-commands.js';
+import {clusterSlaveNote} from './cluster-slave.js';
 import {includeRow} from './include-check.js';
 import type {MemberFacts} from './member-facts.js';
+import {mysqlClientRow, phpRow, rewriteRow} from './php-checks.js';
 import type {PrerequisiteInput, PrerequisiteReport, PrerequisiteRow} from './prerequisite-types.js';
 import {authorizedKeyRow, knownHostRow} from './ssh-checks.js';
 import {sudoersRow} from './sudoers-check.js';
@@ -106,10 +108,14 @@ export function checkPrerequisites(input: PrerequisiteInput): PrerequisiteReport
 		accountRow(input),
 		sudoersRow(input, web.kind),
 		includeRow(input, web.kind),
+		phpRow(input, web.kind),
+		mysqlClientRow(input),
+		rewriteRow(input, web.kind),
 		authorizedKeyRow(input),
 		knownHostRow(input),
 	];
-	return {host: input.hostName, rows, ...(web.kind ? {webServer: web.kind} : {})};
+	const note = clusterSlaveNote(input.member);
+	return {host: input.hostName, rows, ...(web.kind ? {webServer: web.kind} : {}), ...(note ? {notes: [note]} : {})};
 }
 
 /** True when every row is ✔. */

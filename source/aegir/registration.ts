@@ -108,113 +108,154 @@ function isIpv6Literal(address: string): boolean {
 	return address.includes(':');
 }
 
-/** The pack's members in Aegir: master first, then slaves, each with its context. */
-function planMembers(request: RegistrationRequest, drush: string, plan: RegistrationPlan): {master?: string; slaves: string[]} {
-	const contexts = new Map<string, string>();
-	const members = [request.pack.master, ...request.pack.slaves];
-	for (const host of members) {
-		const found = findAegirServer(host, request.servers);
+/** A pack member as Aegir has (or will have) it. */
+export type AegirMember = {
+	host: Host;
+	role: 'master' | 'slave';
+	/** Its server context: Aegir's when it knows the host, else the one a save gives it. */
+	context: string;
+	/** Aegir's record of it, when Aegir knows it already. */
+	known?: AegirServer;
+};
+
+export type AegirMembers = {members: AegirMember[]; notes: string[]; problems: string[]};
+
+/** The pack's members in Aegir, master first, then slaves in pack order; what is worth saying; what stops a registration. */
+export function packMembersInAegir(pack: Pack, servers: readonly AegirServer[]): AegirMembers {
+	const result: AegirMembers = {members: [], notes: [], problems: []};
+	const hosts = [pack.master, ...pack.slaves];
+	for (const host of hosts) {
+		const role = host.name === pack.master.name ? 'master' : 'slave';
+		const found = findAegirServer(host, servers);
 		if (found.problem) {
-			plan.problems.push(found.problem);
+			result.problems.push(found.problem);
 			continue;
 		}
 
-		if (found.note) plan.notes.push(found.note);
+		if (found.note) result.notes.push(found.note);
 		const server = found.server;
-		if (server) {
-			if (!WEB_SERVER_TYPES.includes(server.httpServiceType ?? '')) {
-				plan.problems.push(
-					`${host.name} is known to Aegir as ${server.context}, ${serviceOf(server)}: a pack member must be an apache or nginx web server. Give it a web service in Aegir (or rename the host), then run again`,
+		if (!server) {
+			if (isIpv6Literal(host.address)) {
+				result.notes.push(
+					`${host.name} is registered in Aegir at the IPv6 address ${host.address}; Aegir's own rsync cannot use an IPv6 literal, so give it a DNS name if Aegir's verify fails`,
 				);
-				continue;
 			}
 
-			if (server.remoteHost.toLowerCase() !== host.address.toLowerCase()) {
-				plan.notes.push(`${server.context} in Aegir is reached at ${server.remoteHost}; this pack reaches ${host.name} at ${host.address}`);
-			}
-
-			contexts.set(host.name, server.context);
+			result.members.push({host, role, context: aegirContextName(host.name)});
 			continue;
 		}
 
-		const kind = request.webServers[host.name];
-		if (!kind) {
-			plan.problems.push(`the web server of ${host.name} is not known (neither apache2 nor nginx was found there): Aegir needs one to register it`);
-			continue;
-		}
-
-		if (isIpv6Literal(host.address)) {
-			plan.notes.push(
-				`${host.name} is registered in Aegir at the IPv6 address ${host.address}; Aegir's own rsync cannot use an IPv6 literal, so give it a DNS name if Aegir's verify fails`,
+		if (!WEB_SERVER_TYPES.includes(server.httpServiceType ?? '')) {
+			result.problems.push(
+				`${host.name} is known to Aegir as ${server.context}, ${serviceOf(server)}: a pack member must be an apache or nginx web server. Give it a web service in Aegir (or rename the host), then run again`,
 			);
+			continue;
 		}
 
-		const context = aegirContextName(host.name);
-		contexts.set(host.name, context);
-		plan.commands.push(
-			{
-				argv: [drush, 'provision-save', at(context), '--context_type=server', `--remote_host=${host.address}`, `--http_service_type=${kind}`],
-				purpose: `save ${host.name} in Aegir as the ${kind} server ${context}`,
-			},
-			{argv: [drush, at(context), 'provision-verify'], purpose: `verify ${context} (Aegir connects to ${host.address})`},
-		);
+		if (server.remoteHost.toLowerCase() !== host.address.toLowerCase()) {
+			result.notes.push(`${server.context} in Aegir is reached at ${server.remoteHost}; this pack reaches ${host.name} at ${host.address}`);
+		}
+
+		result.members.push({host, role, context: server.context, known: server});
 	}
 
 	const seen = new Map<string, string>();
-	for (const [hostName, context] of contexts) {
-		const other = seen.get(context);
-		if (other) plan.problems.push(`${other} and ${hostName} are the same Aegir server (${context}): a pack lists each web server once`);
-		seen.set(context, hostName);
+	for (const member of result.members) {
+		const other = seen.get(member.context);
+		if (other) result.problems.push(`${other} and ${member.host.name} are the same Aegir server (${member.context}): a pack lists each web server once`);
+		seen.set(member.context, member.host.name);
 	}
 
+	const packContext = aegirContextName(pack.name);
+	const existingPack = servers.find(server => server.context === packContext);
+	if (existingPack && existingPack.httpServiceType !== 'pack') {
+		result.problems.push(`${packContext} already exists in Aegir, ${serviceOf(existingPack)}, and is not a pack: choose another pack name`);
+	}
+
+	if (result.members.some(member => member.context === packContext)) {
+		result.problems.push(`the pack ${pack.name} and one of its members are both ${packContext} in Aegir: give the pack another name`);
+	}
+
+	return result;
+}
+
+/** `drush provision-save @server_web1 …` for a member Aegir does not know yet. */
+export function memberSaveArgv(drush: string, member: Pick<AegirMember, 'context' | 'host'>, kind: WebServerKind): string[] {
+	return [drush, 'provision-save', at(member.context), '--context_type=server', `--remote_host=${member.host.address}`, `--http_service_type=${kind}`];
+}
+
+/** `drush @ctx provision-verify`. */
+export function verifyArgv(drush: string, context: string): string[] {
+	return [drush, at(context), 'provision-verify'];
+}
+
+/** `drush provision-save @server_<pack> --http_service_type=pack …` with its master and slave lists. */
+export function packSaveArgv(drush: string, pack: Pack, master: string, slaves: readonly string[]): string[] {
+	// provision drops empty options, so "no slaves" must be said as the word null
+	// (Provision_Context::setProperty turns 'null' into the default: an empty list).
+	const slaveList = slaves.length > 0 ? slaves.map(at).join(',') : 'null';
+	return [
+		drush,
+		'provision-save',
+		at(aegirContextName(pack.name)),
+		'--context_type=server',
+		`--remote_host=${pack.name}`,
+		'--http_service_type=pack',
+		`--master_web_servers=${at(master)}`,
+		`--slave_web_servers=${slaveList}`,
+	];
+}
+
+export function featureCheckArgv(drush: string): string[] {
+	return [drush, HOSTMASTER_ALIAS, 'pm-list', '--type=module', '--status=enabled', '--pipe'];
+}
+
+export function importArgv(drush: string, packContext: string): string[] {
+	return [drush, HOSTMASTER_ALIAS, 'hosting-import', at(packContext)];
+}
+
+/** The pack's members in Aegir: the save and verify of each member Aegir does not know, in order. */
+function planMembers(request: RegistrationRequest, drush: string, plan: RegistrationPlan): {master?: string; slaves: string[]} {
+	const resolved = packMembersInAegir(request.pack, request.servers);
+	plan.notes.push(...resolved.notes);
+	plan.problems.push(...resolved.problems);
+	for (const member of resolved.members) {
+		if (member.known) continue;
+		const kind = request.webServers[member.host.name];
+		if (!kind) {
+			plan.problems.push(`the web server of ${member.host.name} is not known (neither apache2 nor nginx was found there): Aegir needs one to register it`);
+			continue;
+		}
+
+		plan.commands.push(
+			{argv: memberSaveArgv(drush, member, kind), purpose: `save ${member.host.name} in Aegir as the ${kind} server ${member.context}`},
+			{argv: verifyArgv(drush, member.context), purpose: `verify ${member.context} (Aegir connects to ${member.host.address})`},
+		);
+	}
+
+	const contextOf = (name: string) => resolved.members.find(member => member.host.name === name)?.context;
 	return {
-		master: contexts.get(request.pack.master.name),
-		slaves: request.pack.slaves.flatMap(slave => contexts.get(slave.name) ?? []),
+		master: contextOf(request.pack.master.name),
+		slaves: request.pack.slaves.flatMap(slave => contextOf(slave.name) ?? []),
 	};
 }
 
 function planRegistration(request: RegistrationRequest): RegistrationPlan {
 	const drush = request.drush ?? 'drush';
 	const plan: RegistrationPlan = {
-		featureCheck: {
-			argv: [drush, HOSTMASTER_ALIAS, 'pm-list', '--type=module', '--status=enabled', '--pipe'],
-			purpose: `check that Aegir's Web pack feature (${WEB_PACK_MODULE}) is enabled`,
-		},
+		featureCheck: {argv: featureCheckArgv(drush), purpose: `check that Aegir's Web pack feature (${WEB_PACK_MODULE}) is enabled`},
 		commands: [],
 		notes: [],
 		problems: [],
 	};
 
 	const packContext = aegirContextName(request.pack.name);
-	const existingPack = request.servers.find(server => server.context === packContext);
-	if (existingPack && existingPack.httpServiceType !== 'pack') {
-		plan.problems.push(`${packContext} already exists in Aegir, ${serviceOf(existingPack)}, and is not a pack: choose another pack name`);
-	}
-
-	// No member can be the pack's context: checkPack refuses a member named into it,
-	// and one Aegir knows under it is the existing server refused just above.
 	const {master, slaves} = planMembers(request, drush, plan);
 	if (plan.problems.length > 0 || master === undefined) return {...plan, commands: []};
-
-	// provision drops empty options, so "no slaves" must be said as the word null
-	// (Provision_Context::setProperty turns 'null' into the default: an empty list).
-	const slaveList = slaves.length > 0 ? slaves.map(at).join(',') : 'null';
 	plan.commands.push(
-		{
-			argv: [
-				drush,
-				'provision-save',
-				at(packContext),
-				'--context_type=server',
-				`--remote_host=${request.pack.name}`,
-				'--http_service_type=pack',
-				`--master_web_servers=${at(master)}`,
-				`--slave_web_servers=${slaveList}`,
-			],
-			purpose: `save the pack ${request.pack.name} in Aegir as ${packContext}`,
-		},
-		{argv: [drush, at(packContext), 'provision-verify'], purpose: `verify the pack ${packContext} on every member`},
-		{argv: [drush, HOSTMASTER_ALIAS, 'hosting-import', at(packContext)], purpose: `show the pack ${request.pack.name} in the Aegir web UI`},
+		{argv: packSaveArgv(drush, request.pack, master, slaves), purpose: `save the pack ${request.pack.name} in Aegir as ${packContext}`},
+		{argv: verifyArgv(drush, packContext), purpose: `verify the pack ${packContext} on every member`},
+		{argv: importArgv(drush, packContext), purpose: `show the pack ${request.pack.name} in the Aegir web UI`},
 	);
 	return plan;
 }

@@ -38,6 +38,8 @@ export type CliFlags = WizardFlags & {
 	aegirRegister: boolean;
 	/** Check and fix what Aegir needs on every web head. */
 	aegirPrerequisites: boolean;
+	/** Run Aegir's verify of every member, the pack and its platforms even when nothing changed. */
+	aegirVerify: boolean;
 };
 
 export const HELP = `
@@ -102,12 +104,18 @@ export const HELP = `
 	  --aegir-prerequisites    check on every web head what Aegir needs (aegir
 	                           user and uid/gid, sudoers for web server reloads,
 	                           web server include, Aegir's ssh key and known
-	                           host, rsync), show a table, fix each item
+	                           host, rsync, PHP with MySQL, a MySQL client,
+	                           Apache rewrite), show a table, fix each item
 	  --aegir-register         after a successful run, register the pack (or
 	                           the added/removed slave) in Aegir with drush, as
 	                           the aegir user; on by default when drush is on
 	                           PATH and <aegir-home>/.drush exists; with
-	                           --dry-run the drush commands are listed
+	                           --dry-run the drush commands are listed.
+	                           Aegir's own verify then brings config and
+	                           code to the heads: aegir-pack rsyncs nothing
+	  --aegir-verify           run Aegir's verify of every member, the pack
+	                           and its platforms even when nothing changed
+	                           (a re-run otherwise verifies only what changed)
 
 	Without a terminal (or with CI set) nothing is asked: give every answer
 	as a flag and --yes, or it exits 2 naming the missing flag.
@@ -151,6 +159,7 @@ export function parseCliFlags(argv: readonly string[] = process.argv.slice(2)): 
 			aegirHome: {type: 'string'},
 			aegirRegister: {type: 'boolean', default: false},
 			aegirPrerequisites: {type: 'boolean', default: false},
+			aegirVerify: {type: 'boolean', default: false},
 		},
 	});
 	const {flags} = cli;
@@ -181,6 +190,7 @@ export function parseCliFlags(argv: readonly string[] = process.argv.slice(2)): 
 		aegirHome: flags.aegirHome,
 		aegirRegister: flags.aegirRegister,
 		aegirPrerequisites: flags.aegirPrerequisites,
+		aegirVerify: flags.aegirVerify,
 		args: cli.input,
 	};
 }

@@ -13,7 +13,7 @@ import {isInteractive, parseCliFlags, sshConfigFile} from './flags.js';
 import {planOptionsFor} from './plan-options.js';
 import {thisMachine} from '../run/local-host.js';
 import {defaultStoreDir} from '../pack/store.js';
-import {DEFAULT_AEGIR_HOME} from '../aegir-run/aegir-wanted.js';
+import {aegirRegistrationWanted, DEFAULT_AEGIR_HOME} from '../aegir-run/aegir-wanted.js';
 import {EXIT, exitCodeForStop} from '../contracts/exit-codes.js';
 
 const out = (text: string) => process.stdout.write(text);
@@ -50,7 +50,9 @@ async function main(): Promise<number> {
 	const store = new LazyStore(storeDir);
 	const interactive = isInteractive(process);
 	// Worked out once: every review and run of this process plans with the same options.
-	const planOptions = planOptionsFor(flags, thisMachine());
+	const aegirHome = flags.aegirHome ?? DEFAULT_AEGIR_HOME;
+	const aegirMode = aegirRegistrationWanted(process.env, {aegirHome, flag: flags.aegirRegister || flags.aegirVerify});
+	const planOptions = planOptionsFor(flags, thisMachine(), aegirMode);
 	let inputs;
 	try {
 		inputs = loadWizardInputs(store, flags.sshConfig);
@@ -68,10 +70,10 @@ async function main(): Promise<number> {
 
 	let outcome: WizardOutcome;
 	if (!interactive) {
-		outcome = runPlainWizard(flags, inputs, store, {out, err});
+		outcome = runPlainWizard(flags, inputs, store, {out, err}, planOptions);
 	} else if (flags.yes && flags.name !== undefined && flags.master !== undefined) {
 		// Every answer given and accepted: no screen to show, print the review as without a terminal.
-		const plain = runPlainWizard(flags, inputs, store, {out, err});
+		const plain = runPlainWizard(flags, inputs, store, {out, err}, planOptions);
 		outcome = plain.kind === 'refused' ? await runInteractiveWizard(flags, inputs, store, planOptions) : plain;
 	} else {
 		outcome = await runInteractiveWizard(flags, inputs, store, planOptions);

@@ -6,9 +6,12 @@ import type {PlanOptions} from '../plan/options.js';
 import type {MachineIdentity} from '../plan/this-machine.js';
 import type {ApplyFlags} from './run-on-hosts.js';
 
-export function planOptionsFor(flags: Omit<ApplyFlags, 'dryRun' | 'acceptNewHostKeys'>, thisMachine: MachineIdentity): PlanOptions {
+export function planOptionsFor(flags: Omit<ApplyFlags, 'dryRun' | 'acceptNewHostKeys'>, thisMachine: MachineIdentity, aegirMode = false): PlanOptions {
 	return {
 		thisMachine,
+		// Aegir here (drush and its home, or asked): its verify moves config and code, and its prerequisites are checked.
+		...(aegirMode ? {aegirMode, aegirPrerequisites: true} : {}),
+		...(flags.aegirPrerequisites ? {aegirPrerequisites: true} : {}),
 		moveAside: flags.moveAside,
 		...(flags.configDir === undefined ? {} : {configDir: flags.configDir}),
 		...(flags.platformsDir === undefined ? {} : {platformsDir: flags.platformsDir}),

@@ -1,6 +1,7 @@
 // The composition root of a run: plan the pack, connect with the real SSH layer,
 // and show the events on the Ink run screen (terminal) or as plain lines (no
 // terminal). Neither the planner nor the screens know about each other.
+import {userInfo} from 'node:os';
 import {join} from 'node:path';
 import process from 'node:process';
 import {holdPackLock} from '../pack/run-lock.js';
@@ -22,6 +23,9 @@ import {AegirPrerequisiteState} from '../aegir-run/prerequisite-state.js';
 import {resolvePlanOptions} from '../plan/options.js';
 import {runPlan} from '../run/runner.js';
 import {prepareAegir, registerAfterRun, type AegirSetup} from '../aegir-run/aegir-setup.js';
+import {localTransport} from '../aegir-run/local-transport.js';
+import {verifyRecordAfterRun} from '../aegir-run/verify-record.js';
+import {AEGIR_HOST_NAME, isAegirHost} from '../plan/steps/aegir-verify.js';
 import {aegirRegistrationWanted, DEFAULT_AEGIR_HOME} from '../aegir-run/aegir-wanted.js';
 import {packAfterRun} from '../run/pack-record.js';
 import type {Prompter} from '../contracts/prompter.js';
@@ -45,6 +49,8 @@ export type ApplyFlags = {
 	aegirRegister?: boolean;
 	/** Check and fix what Aegir needs on every web head. */
 	aegirPrerequisites?: boolean;
+	/** Run Aegir's verify of every member, the pack and its platforms, changed or not (implies --aegir-register). */
+	aegirVerify?: boolean;
 };
 
 export type ApplyContext = {
@@ -63,7 +69,7 @@ export type ApplyContext = {
  */
 async function aegirSetup(flags: ApplyFlags, emit: (event: RunEvent) => void): Promise<{setup: AegirSetup; register: boolean} | undefined> {
 	const aegirHome = flags.aegirHome ?? DEFAULT_AEGIR_HOME;
-	const register = aegirRegistrationWanted(process.env, {aegirHome, flag: flags.aegirRegister ?? false});
+	const register = aegirRegistrationWanted(process.env, {aegirHome, flag: (flags.aegirRegister ?? false) || (flags.aegirVerify ?? false)});
 	// Registering a member Aegir does not know needs its web server, which the prerequisite checks find.
 	if (!register && !flags.aegirPrerequisites) return undefined;
 	const setup = await prepareAegir({aegirHome, prerequisites: true, emit, width: process.stdout.columns || 80});
@@ -183,16 +189,33 @@ async function runLocked(run: PlanRun, context: ApplyContext): Promise<number> {
 	try {
 		const aegir = await aegirSetup(flags, broadcast);
 		const prerequisites = aegir?.setup.prerequisites;
+		// Aegir here: its own verify moves config and code (add and create run it as steps; remove still registers after).
+		const aegirMode = aegir?.register === true;
 		// What only this machine knows is read once, here, before the plan is made.
 		const resolved = resolvePlanOptions(context.planOptions);
 		const planOptions: PlanOptions = {
 			...context.planOptions,
 			localSources: await probeLocalSources([resolved.configDir, resolved.platformsDir]),
 			aegirPrerequisites: prerequisites !== undefined,
+			...(aegir && aegirMode
+				? {
+						aegirMode,
+						aegir: {
+							servers: aegir.setup.servers.servers,
+							platforms: aegir.setup.platforms.records,
+							force: flags.aegirVerify ?? false,
+							currentUser: userInfo().username,
+							drush: 'drush',
+						},
+					}
+				: {}),
 		};
 		const plan = run.plan(planOptions);
 		const outcome = await runPlan(plan, {
-			connect,
+			// Aegir's pane runs its drush commands on this machine, as the aegir user.
+			connect: async host => (isAegirHost(host) ? localTransport({hostName: AEGIR_HOST_NAME}) : connect(host)),
+			// A step that streams data from here (the NFS server's seed) opens this machine as a transport.
+			connectThisMachine: async () => localTransport({hostName: 'this machine'}),
 			prompter,
 			...(prerequisites ? {aegir: new AegirPrerequisiteState(plan.pack ?? run.pack, resolved, prerequisites)} : {}),
 			dryRun: flags.dryRun,
@@ -204,6 +227,15 @@ async function runLocked(run: PlanRun, context: ApplyContext): Promise<number> {
 		if (view) await view.waitUntilExit();
 		// Remember what this run established (aegir uid/gid, when): add-slave checks new hosts against it.
 		const applied = packAfterRun(plan.pack ?? run.pack, outcome);
+		const aegirPane = plan.hosts.find(hostPlan => isAegirHost(hostPlan.host));
+		if (applied && aegirPane) {
+			// What Aegir verified, so that the next run in which nothing changed runs no drush.
+			const members = plan.hosts.map(hostPlan => hostPlan.host.name);
+			const imported = aegirPane.steps.some(step => step.id === 'aegir/import');
+			const record = await verifyRecordAfterRun({aegirHome: flags.aegirHome ?? DEFAULT_AEGIR_HOME, pack: applied, members, imported});
+			applied.record = {...applied.record, aegir: record};
+		}
+
 		if (applied) {
 			const store = new PackStore({dir: context.storeDir});
 			for (const host of run.newHosts ?? []) store.saveHost(host);
@@ -212,7 +244,8 @@ async function runLocked(run: PlanRun, context: ApplyContext): Promise<number> {
 
 		// Stopped by a signal after the hosts were done: no registration, the signal's exit code.
 		if (interrupt.signal.aborted && outcome.exitCode === EXIT.ok) return exitCodeForStop(interrupt.signal.reason);
-		if (aegir?.register && outcome.exitCode === EXIT.ok && (applied || outcome.dryRun)) {
+		// Removing a slave re-saves the pack after the run; creating and adding ran Aegir's commands as steps.
+		if (aegir?.register && !aegirPane && outcome.exitCode === EXIT.ok && (applied || outcome.dryRun)) {
 			const result = await registerAfterRun(aegir.setup, {pack: applied ?? plan.pack ?? run.pack, ...run.change}, {
 				dryRun: flags.dryRun,
 				say: line => process.stdout.write(`${line}\n`),

@@ -6,6 +6,7 @@ import process from 'node:process';
 import {join, resolve} from 'node:path';
 import {readAegirServers} from '../aegir/alias-files.js';
 import {readSshConfigHosts} from '../pack/ssh-config-hosts.js';
+import {changedPack} from '../pack/check-pack.js';
 import {holdPackLock} from '../pack/run-lock.js';
 import {PackStore} from '../pack/store.js';
 import {commandLine} from './command-line.js';
@@ -108,17 +109,36 @@ export type WizardOutcome =
 
 export type Output = {out: (text: string) => void; err: (text: string) => void};
 
+/**
+ * The wizard builds a pack from its answers, without what earlier applies
+ * recorded of it; saving it again under its name keeps that record (the aegir
+ * uid/gid add-slave compares with, what Aegir last verified), so a re-apply
+ * in which nothing changed stays a no-op.
+ */
+export function withSavedRecord(pack: Pack, saved: readonly Pack[]): Pack {
+	if (pack.record) return pack;
+	const record = saved.find(candidate => candidate.name === pack.name)?.record;
+	if (!record) return pack;
+	// A record never breaks a pack rule; should it, the pack is saved as the wizard built it.
+	return changedPack(pack, {record}).pack ?? pack;
+}
+
+function keepingRecords(store: PackSink, saved: readonly Pack[]): PackSink {
+	return {saveHost: host => store.saveHost(host), savePack: pack => store.savePack(withSavedRecord(pack, saved))};
+}
+
 /** Without a terminal: flags are every answer; the review is printed, --yes accepts it. */
-export function runPlainWizard(flags: WizardFlags, inputs: WizardInputs, store: PackSink, output: Output): WizardOutcome {
-	const outcome = plainWizard(flags, inputs.hosts, inputs.aegir);
+export function runPlainWizard(flags: WizardFlags, inputs: WizardInputs, store: PackSink, output: Output, planOptions?: PlanOptions): WizardOutcome {
+	const outcome = plainWizard(flags, inputs.hosts, inputs.aegir, planOptions);
 	if (outcome.review) output.out(outcome.review);
 	if (outcome.kind === 'refused') return {kind: 'refused', messages: outcome.messages};
+	const pack = withSavedRecord(outcome.pack, inputs.packs);
 	try {
-		savePackWithHosts(store, outcome.pack, outcome.newHosts);
+		savePackWithHosts(store, pack, outcome.newHosts);
 	} catch (error) {
 		return {kind: 'failed', message: `Not saved: ${error instanceof Error ? error.message : String(error)}`};
 	}
-	return {kind: 'saved', pack: outcome.pack};
+	return {kind: 'saved', pack};
 }
 
 /** With a terminal: the Ink wizard, answering from flags what they answer. */
@@ -138,10 +158,10 @@ export async function runInteractiveWizard(
 		<Wizard
 			init={{hosts: inputs.hosts, packs: inputs.packs, preset, ...(startAt ? {startAt} : {}), ...(inputs.aegir ? {aegir: inputs.aegir} : {})}}
 			{...(resume ? {resume} : {})}
-			store={store}
+			store={keepingRecords(store, inputs.packs)}
 			planOptions={planOptions}
 			onDone={pack => {
-				outcome = {kind: 'saved', pack};
+				outcome = {kind: 'saved', pack: withSavedRecord(pack, inputs.packs)};
 				instance.unmount();
 			}}
 			onQuit={() => {

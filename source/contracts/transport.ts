@@ -1,6 +1,8 @@
 // The small interface steps use to touch a host. The planner and steps import
 // only this file; source/remote/ implements it over ssh2, unit tests fake it.
 
+import type {Readable, Writable} from 'node:stream';
+
 export type ExecOptions = {
 	/**
 	 * The command's stdin (file contents travel this way, never on the command
@@ -57,6 +59,23 @@ export type PushTreeResult = ExecResult & {
 	deleted: string[];
 };
 
+export type StreamOptions = {
+	/** Run with root privileges (as `exec`); a password, when sudo needs one, goes first on stdin. */
+	sudo?: boolean;
+	signal?: AbortSignal;
+	timeoutMs?: number;
+};
+
+/** A running command whose stdin and stdout are binary streams (a tar piped between two hosts through this machine). */
+export type CommandStream = {
+	/** The command's stdin: write, then end it. */
+	stdin: Writable;
+	/** The command's stdout, byte for byte: read it to its end (resume() it when unused), else the command never settles. */
+	stdout: Readable;
+	/** Settles when the command ends; its `stdout` is empty (it went to the stream), its stderr is kept. */
+	done: Promise<ExecResult>;
+};
+
 /** One open connection to one host, reused by every step of that host. */
 export interface Transport {
 	/** The pack host name this transport talks to. */
@@ -65,5 +84,7 @@ export interface Transport {
 	exec(command: string, options?: ExecOptions): Promise<ExecResult>;
 	/** Copy a local tree to the host with real rsync over SSH (host keys checked against the same known_hosts). */
 	pushTree(options: PushTreeOptions): Promise<PushTreeResult>;
+	/** Start a command with binary stdin and stdout (absent where a transport cannot stream). */
+	stream?(command: string, options?: StreamOptions): Promise<CommandStream>;
 	close(): Promise<void>;
 }

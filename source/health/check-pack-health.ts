@@ -12,7 +12,7 @@ import {factsRequestFor} from '../plan/planner.js';
 import type {FactsRequest} from '../plan/facts-script.js';
 import type {Transport} from '../contracts/transport.js';
 import {evaluateHealth, type HostObservation} from './evaluate.js';
-import {probeNfsService} from './nfs-service.js';
+import {probeNfsServer, probeNfsService} from './nfs-service.js';
 import type {HealthReport} from './types.js';
 import {CheckStoppedError, explainUnreachable, HostDeadlineError, type Unreachable} from './unreachable.js';
 
@@ -84,11 +84,12 @@ async function observeHost(pack: Pack, host: Host, request: FactsReadRequest, op
 		}
 
 		transport = opened;
-		const [facts, service] = await Promise.all([
+		const address = pack.nfsServer.address;
+		const [facts, probed] = await Promise.all([
 			gatherFacts(opened, request, stop.signal),
-			probeNfsService(opened, role, pack.nfsServer.address, stop.signal),
+			role === 'server' ? probeNfsServer(opened, address, stop.signal) : probeNfsService(opened, role, address, stop.signal).then(service => ({service})),
 		]);
-		return {host, state: 'observed', facts, service} satisfies HostObservation;
+		return {host, state: 'observed', facts, ...probed} satisfies HostObservation;
 	})();
 	// The late outcome of abandoned work must not surface as an unhandled rejection.
 	work.catch(() => undefined);

@@ -3,6 +3,7 @@
 
 import type {Host, Pack} from '../pack/types.js';
 import type {Facts} from '../plan/facts.js';
+import {CLUSTER_SLAVE_KEPT, keptClusterSlaveEntry} from '../plan/cluster-slave-fstab.js';
 import {editFstab, fstabLine, fstabMountPoint, missingMountFlags, nfsSource} from '../plan/fstab.js';
 import {nextMountNote, type MountState} from '../plan/steps/nfs-client.js';
 import {utf8ByteText} from '../shell/byte-text.js';
@@ -17,6 +18,7 @@ export function fstabCheck(pack: Pack, facts: Facts, fstabPath: string): HealthC
 	if (!facts.fstab.readable) return {...base, ok: false, detail: `${fstabPath} ${facts.fstab.problem ?? 'cannot be read'}`, fix: `check ${fstabPath} on this host`};
 	// The file's bytes, one character each: our path and line compared as the bytes they are written as.
 	const content = facts.fstab.content;
+	if (keptClusterSlaveEntry(facts, pack)) return {...base, ok: true, detail: `one entry for ${path}: ${CLUSTER_SLAVE_KEPT}`};
 	const wantedPath = utf8ByteText(path);
 	if (!editFstab(content, wantedPath, utf8ByteText(fstabLine(pack))).changed) return {...base, ok: true, detail: `one entry for ${path}, as the pack wants`};
 	const entries = content.split('\n').filter(line => fstabMountPoint(line) === normalizeMountPath(wantedPath)).length;

@@ -9,12 +9,12 @@ import {healthChecksFor, situationOf} from '../plan/role-steps.js';
 import {mountState} from '../plan/steps/nfs-client.js';
 import {aegirCheck, expectedIds, idsOf} from './aegir-ids.js';
 import {clientMarkerCheck, clientServiceCheck, fstabCheck, mountCheck, mountResponsiveCheck} from './client-checks.js';
-import {exportCheck, serverDirectoryCheck, serverMarkerCheck, serverServiceCheck} from './server-checks.js';
-import type {HealthCheck, HealthReport, HealthRow, NfsServiceFact} from './types.js';
+import {exportCheck, serverDirectoryCheck, serverEnabledCheck, serverMarkerCheck, serverServiceCheck} from './server-checks.js';
+import type {HealthCheck, HealthReport, HealthRow, ServiceObservation} from './types.js';
 import type {Unreachable} from './unreachable.js';
 
 export type HostObservation =
-	| {host: Host; state: 'observed'; facts: Facts; service: NfsServiceFact}
+	| ({host: Host; state: 'observed'; facts: Facts} & ServiceObservation)
 	| ({host: Host; state: 'unreachable'} & Unreachable);
 
 export type EvaluateOptions = {checkedAt: string; planOptions?: PlanOptions};
@@ -32,6 +32,7 @@ function unreachableChecks(reason: string, fix: string): HealthCheck[] {
 		reachableCheck(false, reason, fix),
 		skipped('aegir', 'aegir uid/gid'),
 		skipped('export', 'export present'),
+		skipped('nfs-enabled', 'NFS server enabled at boot'),
 		skipped('nfs-service', 'NFS service answering'),
 		skipped('fstab', 'fstab entry'),
 		skipped('mount', 'mounted from the server'),
@@ -61,20 +62,22 @@ export function evaluateHealth(pack: Pack, observations: readonly HostObservatio
 			return {host: host.name, address: host.address, roles, reachable: false, checks, problems: problemsOf(checks)};
 		}
 
-		const {facts, service} = observation;
+		const {facts, service, unit} = observation;
 		const {isServer, isClient} = at;
 		const state = mountState(facts, pack);
 		const checks: HealthCheck[] = [
 			reachableCheck(true, `logged in, state read (${facts.hostname || host.name})`),
 			aegirCheck(facts, expected, planOptions.aegirUser),
 			applies.has('export') ? exportCheck(host, pack, facts) : notApplicable('export', 'export present', `not the NFS server (${pack.nfsServer.name} is)`),
-			isServer ? serverServiceCheck(host, service) : clientServiceCheck(host, pack, service),
+			applies.has('nfs-enabled') ? serverEnabledCheck(host, unit) : notApplicable('nfs-enabled', 'NFS server enabled at boot', `not the NFS server (${pack.nfsServer.name} is)`),
+			isServer ? serverServiceCheck(host, service, unit) : clientServiceCheck(host, pack, service),
 			applies.has('fstab') ? fstabCheck(pack, facts, planOptions.fstabPath) : notApplicable('fstab', 'fstab entry', 'the NFS server does not mount the share'),
 			applies.has('mount') ? mountCheck(host, pack, state) : notApplicable('mount', 'mounted from the server', 'the NFS server does not mount the share'),
 			isClient ? mountResponsiveCheck(host, pack, facts, state) : serverDirectoryCheck(pack, facts),
 			isClient ? clientMarkerCheck(host, pack, state) : serverMarkerCheck(pack, facts),
 		];
-		return {host: host.name, address: host.address, roles, reachable: true, aegir: idsOf(facts), checks, problems: problemsOf(checks)};
+		const nfsService = isServer && unit ? {nfsService: {enabled: unit.enabled, active: unit.active, answering: service.state === 'answering'}} : {};
+		return {host: host.name, address: host.address, roles, reachable: true, aegir: idsOf(facts), ...nfsService, checks, problems: problemsOf(checks)};
 	});
 
 	return {

@@ -8,7 +8,7 @@ import {isPackMarker} from '../plan/steps/nfs-server.js';
 import {linkRefusal} from '../shell/path-guard.js';
 import {markerPath} from '../plan/pack-files.js';
 import {APPLY_AGAIN, runOn} from './fixes.js';
-import type {HealthCheck, NfsServiceFact} from './types.js';
+import type {HealthCheck, NfsServiceFact, NfsUnitState} from './types.js';
 
 export function exportCheck(host: Host, pack: Pack, facts: Facts): HealthCheck {
 	const base = {id: 'export', label: 'export present'};
@@ -21,15 +21,34 @@ export function exportCheck(host: Host, pack: Pack, facts: Facts): HealthCheck {
 	return {...base, ok: false, detail: problems.join('; '), fix: `${APPLY_AGAIN}, or ${runOn(host.name, ['exportfs', '-ra'])}`};
 }
 
-export function serverServiceCheck(host: Host, service: NfsServiceFact): HealthCheck {
+/** `; systemd: active`, or what stands in for it on a host without systemd. */
+function systemdSays(unit: NfsUnitState | undefined): string {
+	if (!unit) return '';
+	return unit.active === 'not running systemd' || unit.active === 'no systemctl' ? `; ${unit.active}` : `; systemd: ${unit.active}`;
+}
+
+export function serverServiceCheck(host: Host, service: NfsServiceFact, unit?: NfsUnitState): HealthCheck {
 	const base = {id: 'nfs-service', label: 'NFS service answering'};
-	if (service.state === 'answering') return {...base, ok: true, detail: service.detail};
+	if (service.state === 'answering') return {...base, ok: true, detail: `${service.detail}${systemdSays(unit)}`};
 	if (service.state === 'unknown') return {...base, ok: false, detail: service.detail, fix: `check by hand that ${host.name} serves NFS on port 2049`};
 	return {
 		...base,
 		ok: false,
-		detail: `NFS server not running: ${service.detail}`,
-		fix: `start it: ${runOn(host.name, ['systemctl', 'start', 'nfs-server'])}`,
+		detail: `NFS server not running: ${service.detail}${systemdSays(unit)}`,
+		fix: `${runOn(host.name, ['systemctl', 'restart', 'nfs-server'])}, or ${APPLY_AGAIN}`,
+	};
+}
+
+/** Enabled for boot: a server that runs now but is disabled does not come back after a reboot. */
+export function serverEnabledCheck(host: Host, unit: NfsUnitState | undefined): HealthCheck {
+	const base = {id: 'nfs-enabled', label: 'NFS server enabled at boot'};
+	if (!unit || unit.enabled === 'unknown') return {...base, ok: false, detail: 'could not read whether nfs-server is enabled', fix: `run \`systemctl is-enabled nfs-server\` on ${host.name}`};
+	if (unit.enabledAtBoot) return {...base, ok: true, detail: unit.enabled === 'enabled' ? 'enabled at boot' : `enabled at boot (${unit.enabled})`};
+	return {
+		...base,
+		ok: false,
+		detail: `${unit.enabled}: nfs-server will not start after a reboot`,
+		fix: `${runOn(host.name, ['systemctl', 'enable', '--now', 'nfs-server'])}, or ${APPLY_AGAIN}`,
 	};
 }
 

@@ -2,9 +2,12 @@
 // for monitoring, and turns into an exit code. Plain data, no Ink, no ssh2.
 
 import type {HostRole} from '../contracts/roles.js';
+import type {NfsServiceFact, NfsUnitState} from '../plan/nfs-service-state.js';
+
+export type {NfsServiceFact, NfsUnitState} from '../plan/nfs-service-state.js';
 
 export type HealthCheck = {
-	/** Stable key for monitoring: `reachable`, `aegir`, `export`, `nfs-service`, `fstab`, `mount`, `responsive`, `marker`. */
+	/** Stable key for monitoring: `reachable`, `aegir`, `export`, `nfs-enabled`, `nfs-service`, `fstab`, `mount`, `responsive`, `marker`. */
 	id: string;
 	label: string;
 	/** null: not applicable to this host, or not checkable because an earlier check failed. */
@@ -20,6 +23,8 @@ export type HealthRow = {
 	roles: HostRole[];
 	reachable: boolean;
 	aegir?: {uid?: number; gid?: number};
+	/** The NFS server's row: nfs-server enabled for boot, what systemd says, and whether it answers on 2049. */
+	nfsService?: {enabled: string; active: string; answering: boolean};
 	checks: HealthCheck[];
 	/** One line each: what is wrong — what to do. */
 	problems: string[];
@@ -34,9 +39,9 @@ export type HealthReport = {
 	rows: HealthRow[];
 };
 
-/** Whether the NFS service answers: on the server its listener, on a client the server's port. */
-export type NfsServiceFact = {state: 'answering' | 'not-answering' | 'unknown'; detail: string};
+export const CHECK_IDS = ['reachable', 'aegir', 'export', 'nfs-enabled', 'nfs-service', 'fstab', 'mount', 'responsive', 'marker'] as const;
 
-export const CHECK_IDS = ['reachable', 'aegir', 'export', 'nfs-service', 'fstab', 'mount', 'responsive', 'marker'] as const;
+/** What status observed of the NFS service on one host: the server also has its unit state. */
+export type ServiceObservation = {service: NfsServiceFact; unit?: NfsUnitState};
 
 export type CheckId = (typeof CHECK_IDS)[number];

@@ -3,7 +3,7 @@
 // Meaning (valid names, subnets...) is checked by checkPack on top of this.
 
 import type {Schema} from 'conf';
-import type {Host, PackFields} from './types.js';
+import type {AegirVerifyRecord, Host, PackFields} from './types.js';
 
 /** Bump when the file layout changes incompatibly; older tools then refuse newer files. */
 export const STORE_SCHEMA_VERSION = 1;
@@ -28,6 +28,28 @@ const hostSchema = {
 	},
 } as const;
 
+/** Optional: stores written before it existed load as they are. */
+const aegirVerifySchema = {
+	type: 'object',
+	required: ['verifiedAt', 'members', 'platforms', 'imported'],
+	additionalProperties: false,
+	properties: {
+		verifiedAt: {type: 'string'},
+		members: {
+			type: 'object',
+			additionalProperties: {
+				type: 'object',
+				required: ['digest', 'role'],
+				additionalProperties: false,
+				properties: {digest: {type: 'string'}, role: {enum: ['master', 'slave']}},
+			},
+		},
+		pack: {type: 'object', required: ['digest'], additionalProperties: false, properties: {digest: {type: 'string'}}},
+		platforms: {type: 'object', additionalProperties: {type: 'string'}},
+		imported: {type: 'boolean'},
+	},
+} as const;
+
 const recordSchema = {
 	type: 'object',
 	additionalProperties: false,
@@ -35,6 +57,7 @@ const recordSchema = {
 		aegirUid: {type: 'integer', minimum: 0},
 		aegirGid: {type: 'integer', minimum: 0},
 		lastAppliedAt: {type: 'string'},
+		aegir: aegirVerifySchema,
 	},
 } as const;
 
@@ -85,14 +108,26 @@ export function pickPack(pack: PackFields): PackFields {
 		mountOptions,
 	};
 	if (record) {
-		const {aegirUid, aegirGid, lastAppliedAt} = record;
+		const {aegirUid, aegirGid, lastAppliedAt, aegir} = record;
 		picked.record = {
 			...(aegirUid === undefined ? {} : {aegirUid}),
 			...(aegirGid === undefined ? {} : {aegirGid}),
 			...(lastAppliedAt === undefined ? {} : {lastAppliedAt}),
+			...(aegir === undefined ? {} : {aegir: pickAegirRecord(aegir)}),
 		};
 	}
 	return picked;
+}
+
+function pickAegirRecord(record: AegirVerifyRecord): AegirVerifyRecord {
+	const members = Object.fromEntries(Object.entries(record.members).map(([context, {digest, role}]) => [context, {digest, role}]));
+	return {
+		verifiedAt: record.verifiedAt,
+		members,
+		...(record.pack ? {pack: {digest: record.pack.digest}} : {}),
+		platforms: {...record.platforms},
+		imported: record.imported,
+	};
 }
 
 const HOST_KEYS = Object.keys(hostSchema.properties);

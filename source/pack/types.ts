@@ -16,6 +16,24 @@ export type Host = {
 	identityFile?: string;
 };
 
+/**
+ * What Aegir was last verified with, so a re-run in which nothing changed runs
+ * no drush verify: a digest of the fields of each alias that change what a
+ * verify does (source/aegir/verify-plan.ts), kept after a fully successful run.
+ */
+export type AegirVerifyRecord = {
+	/** ISO time of the run that recorded it. */
+	verifiedAt: string;
+	/** By server context (`server_web1`): its alias digest and its role in the pack then. */
+	members: Record<string, {digest: string; role: 'master' | 'slave'}>;
+	/** The pack context's alias digest. */
+	pack?: {digest: string};
+	/** By platform context (`platform_drupal10`): its alias digest. */
+	platforms: Record<string, string>;
+	/** The pack was imported into the Aegir front end (hosting-import). */
+	imported: boolean;
+};
+
 /** What we recorded after a successful apply (used by add-slave and status). */
 export type PackRecord = {
 	/** uid/gid of the `aegir` user, identical on every host of the pack. */
@@ -23,6 +41,8 @@ export type PackRecord = {
 	aegirGid?: number;
 	/** ISO timestamp of the last successful apply. */
 	lastAppliedAt?: string;
+	/** What Aegir's verify last saw of the pack, its members and platforms (Aegir on this machine only). */
+	aegir?: AegirVerifyRecord;
 };
 
 /** A pack's fields as typed, read or derived, not yet checked: wizard drafts, file contents, test data. */

@@ -18,7 +18,7 @@ import {packFiles} from './pack-files.js';
 import {hostPlanOf} from './planner.js';
 import {RerunInputError} from './reruns/errors.js';
 import {untouchedHosts} from './reruns/untouched-hosts.js';
-import {situationOf, stepsFor, type PlanInput} from './role-steps.js';
+import {situationOf, stepsFor, withAegirHost, type PlanInput} from './role-steps.js';
 import type {HostPlan, Plan} from './step.js';
 import {exportStepRef} from './steps/nfs-server.js';
 import {isThisMachine} from './this-machine.js';
@@ -107,7 +107,7 @@ export function planAddSlave(pack: Pack, newSlaves: Host[], planOptions: PlanOpt
 	const untouched = untouchedHosts(pack, hosts);
 	return {
 		packName: pack.name,
-		hosts,
+		hosts: withAegirHost(input, hosts),
 		notes: notesFor(pack, newSlaves, untouched, widened, options),
 		pack: after,
 		untouched,

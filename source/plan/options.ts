@@ -3,6 +3,7 @@
 // dirs. What only this machine knows (who it is, what its sync sources look
 // like) is read once before planning and passed in here.
 
+import type {AegirKnowledge} from '../aegir/verify-plan.js';
 import type {LocalSources} from './local-sources.js';
 import type {MachineIdentity} from './this-machine.js';
 
@@ -32,8 +33,13 @@ export type PlanOptions = {
 	aegirPrerequisites?: boolean;
 	/** A sync step stops before deleting more than this many paths on a host (--max-delete). */
 	maxDelete?: number;
-	/** Aegir on this machine moves config and code itself (its verify): the tool's own rsync steps are left out. */
-	syncedByAegir?: boolean;
+	/**
+	 * Aegir runs on this machine: config and code reach the heads through
+	 * Aegir's own verify (drush, as the aegir user), never the tool's rsync.
+	 */
+	aegirMode?: boolean;
+	/** What Aegir knows here, read once before planning (used in Aegir mode). */
+	aegir?: AegirKnowledge;
 };
 
 export type ResolvedPlanOptions = Required<PlanOptions>;
@@ -43,6 +49,9 @@ export const DEFAULT_PLATFORMS_DIR = '/var/aegir/platforms';
 export const DEFAULT_LOCK_WAIT_SECONDS = 120;
 export const DEFAULT_MIN_FREE_MB = 100;
 export const DEFAULT_MAX_DELETE = 100;
+
+/** Aegir's knowledge when there is none to read (not in Aegir mode). */
+export const NO_AEGIR: AegirKnowledge = {servers: [], platforms: [], force: false, currentUser: 'root', drush: 'drush'};
 
 export function resolvePlanOptions(options: PlanOptions = {}): ResolvedPlanOptions {
 	return {
@@ -59,6 +68,7 @@ export function resolvePlanOptions(options: PlanOptions = {}): ResolvedPlanOptio
 		exportsDir: options.exportsDir ?? '/etc/exports.d',
 		aegirPrerequisites: options.aegirPrerequisites ?? false,
 		maxDelete: options.maxDelete ?? DEFAULT_MAX_DELETE,
-		syncedByAegir: options.syncedByAegir ?? false,
+		aegirMode: options.aegirMode ?? false,
+		aegir: options.aegir ?? NO_AEGIR,
 	};
 }

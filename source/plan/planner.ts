@@ -3,11 +3,13 @@
 // clock, no local disk; the runner brings those.
 
 import {packHosts, type Pack} from '../pack/types.js';
+import {CLUSTER_SLAVE_PACKAGE} from './cluster-slave-fstab.js';
 import {gatherFacts} from './facts.js';
 import type {FactsRequest} from './facts-script.js';
 import {resolvePlanOptions, type PlanOptions, type ResolvedPlanOptions} from './options.js';
 import {packFiles, type PackFiles} from './pack-files.js';
-import {situationOf, stepsFor, type PlanInput} from './role-steps.js';
+import {situationOf, stepsFor, withAegirHost, type PlanInput} from './role-steps.js';
+import {aegirNotes} from './steps/aegir-verify.js';
 import type {HostPlan, Plan, Step} from './step.js';
 import {localHostNames} from './this-machine.js';
 import type {Host} from '../pack/types.js';
@@ -15,6 +17,10 @@ import type {Host} from '../pack/types.js';
 function notesFor(pack: Pack, options: ResolvedPlanOptions): string[] {
 	const notes: string[] = [];
 	for (const name of localHostNames(packHosts(pack), options.thisMachine)) notes.push(`${name} is this machine: nothing is rsynced to it`);
+	if (options.aegirMode) {
+		notes.push('Aegir runs here: its own verify brings config and code to the heads (the Aegir pane); aegir-pack rsyncs nothing');
+		notes.push(...aegirNotes(pack, options, [pack.master, ...pack.slaves].map(host => host.name)));
+	}
 
 	return notes;
 }
@@ -27,7 +33,7 @@ export function factsRequestFor(options: ResolvedPlanOptions, pack: Pack, files:
 		fstabPath: files.fstab,
 		dropInPath: files.dropIn,
 		markerPath: files.marker,
-		packages: ['nfs-kernel-server', 'nfs-common', 'rsync'],
+		packages: ['nfs-kernel-server', 'nfs-common', 'rsync', CLUSTER_SLAVE_PACKAGE],
 	};
 }
 
@@ -47,5 +53,5 @@ export function planPack(pack: Pack, planOptions: PlanOptions = {}): Plan {
 	const hosts = packHosts(pack);
 	const input: PlanInput = {pack, options, files: packFiles(pack, options), hosts};
 	const hostPlans = hosts.map(host => hostPlanOf(input, host, stepsFor(input, situationOf(pack, host, options), 'apply')));
-	return {packName: pack.name, hosts: hostPlans, notes: notesFor(pack, options)};
+	return {packName: pack.name, hosts: withAegirHost(input, hostPlans), notes: notesFor(pack, options)};
 }

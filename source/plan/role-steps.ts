@@ -1,19 +1,24 @@
 // The one list of what a host gets for its roles in a pack: each concern (the
-// preflight, the packages, the NFS server, the NFS client, Aegir's
-// prerequisites, the syncs, the web server) says which hosts it is for, the steps it plans in each flow
-// (a whole-pack apply, a new slave of add-slave, the NFS server widening its
-// export), a few words for the review, and which status checks answer for it.
-// The planners, the re-run review and status all read this list.
+// preflight, the packages, the NFS server with its seed and service, the NFS
+// client, Aegir's prerequisites, how config and code arrive, the web server)
+// says which hosts it is for, the steps it plans in each flow (a whole-pack
+// apply, a new slave of add-slave, the NFS server widening its export), a few
+// words for the review, and which status checks answer for it. The planners,
+// both reviews and status all read this list. With Aegir on this machine,
+// config and code arrive by Aegir's own verify: the Aegir pane (withAegirHost) follows the hosts.
 
 import type {HostRole} from '../contracts/roles.js';
-import {nfsClients, type Host, type Pack} from '../pack/types.js';
+import {nfsClients, type Host, type Pack, type PackFields} from '../pack/types.js';
 import type {ResolvedPlanOptions} from './options.js';
 import type {PackFiles} from './pack-files.js';
 import {recordGateStep} from './reruns/record-gate.js';
-import type {Step, StepRef} from './step.js';
+import type {HostPlan, Step, StepRef} from './step.js';
+import {aegirHostPlan} from './steps/aegir-verify.js';
 import {aegirAccountSteps, aegirPrerequisiteSteps} from './steps/aegir-prerequisites.js';
 import {fstabStep, mountPointStep, mountStep} from './steps/nfs-client.js';
 import {exportDirectoryStep, exportStep, exportsFileStep, markerStep} from './steps/nfs-server.js';
+import {nfsServiceStep, serverAnswersStep, serviceStepRef} from './steps/nfs-service.js';
+import {seedStep, seedStepRef} from './steps/seed.js';
 import {packagesStep} from './steps/packages.js';
 import {accessStep, aegirStep, diskStep, GATE_STEP, idGateStep, systemStep} from './steps/preflight.js';
 import {CODE_SYNC_STEP, codeSyncStep} from './steps/code-sync.js';
@@ -54,7 +59,7 @@ export type PlanInput = {
 	exportRef?: StepRef;
 };
 
-export function rolesOf(pack: Pack, host: Host): HostRole[] {
+export function rolesOf(pack: PackFields, host: Host): HostRole[] {
 	const roles: HostRole[] = [];
 	if (host.name === pack.nfsServer.name) roles.push('nfs-server');
 	if (host.name === pack.master.name) roles.push('master');
@@ -62,7 +67,7 @@ export function rolesOf(pack: Pack, host: Host): HostRole[] {
 	return roles;
 }
 
-export function situationOf(pack: Pack, host: Host, options: Pick<ResolvedPlanOptions, 'thisMachine'>): Situation {
+export function situationOf(pack: PackFields, host: Host, options: Pick<ResolvedPlanOptions, 'thisMachine'>): Situation {
 	const roles = rolesOf(pack, host);
 	const isServer = roles.includes('nfs-server');
 	const isClient = nfsClients(pack).some(client => client.name === host.name);
@@ -93,14 +98,14 @@ type Concern = {
 	id: string;
 	/** The steps of this concern for this host in this flow ([] when it does not apply). */
 	steps(input: PlanInput, at: Situation, flow: Flow): Step[];
-	/** A few words for a re-run's review of what a new slave gets. */
-	review?(at: Situation): string[];
+	/** A few words for the review of what such a host gets. */
+	review?(at: Situation, input?: Pick<PlanInput, 'options'>): string[];
 	/** The status checks (source/health) that answer for this concern on such a host. */
 	health?(at: Situation): string[];
 };
 
 /** Aegir's prerequisites are for its web servers: the heads, not a separate NFS server. */
-const checksAegir = (input: PlanInput, at: Situation) => input.options.aegirPrerequisites && at.isWebHead;
+const checksAegir = (input: Pick<PlanInput, 'options'>, at: Situation) => input.options.aegirPrerequisites && at.isWebHead;
 
 const CONCERNS: readonly Concern[] = [
 	{
@@ -131,17 +136,21 @@ const CONCERNS: readonly Concern[] = [
 			if (flow === 'widen') {
 				// Every new slave must pass the uid/gid gate before the export opens to it.
 				const gates: StepRef[] = (input.newSlaves ?? []).map(slave => ({host: slave.name, id: GATE_STEP}));
-				return [{...exportsFileStep(host, input.pack, input.files), dependsOn: gates}, exportStep(host, input.pack, input.options)];
+				return [{...exportsFileStep(host, input.pack, input.files), dependsOn: gates}, exportStep(host, input.pack, input.options), nfsServiceStep(host, input.pack)];
 			}
 			if (flow === 'add-slave') return [];
 			return [
 				exportDirectoryStep(host, input.pack, input.options),
+				// Before the marker and the export: no client ever mounts a half-seeded share.
+				seedStep(host, input.pack, input.options),
 				markerStep(host, input.pack, input.files, input.options),
 				exportsFileStep(host, input.pack, input.files),
 				exportStep(host, input.pack, input.options),
+				nfsServiceStep(host, input.pack),
 			];
 		},
-		health: at => (at.isServer ? ['export', 'nfs-service', 'responsive', 'marker'] : []),
+		review: at => (at.isServer ? ['exports the share', ...(at.roles.includes('master') ? [] : ['seeds it first when empty'])] : []),
+		health: at => (at.isServer ? ['export', 'nfs-enabled', 'nfs-service', 'responsive', 'marker'] : []),
 	},
 	{
 		id: 'nfs-client',
@@ -151,7 +160,13 @@ const CONCERNS: readonly Concern[] = [
 			const mount = mountStep(host, input.pack, input.options);
 			// In add-slave, the server's export step is in the plan only when the export changes; otherwise it already serves.
 			const waited = flow === 'add-slave' ? {...mount, dependsOn: input.exportRef ? [input.exportRef] : undefined} : mount;
-			return [mountPointStep(host, input.pack, input.options), fstabStep(host, input.pack, input.options), waited];
+			// The server's service step is in the plan on a whole-pack apply, and in add-slave only when the export widens.
+			const serverInPlan = flow === 'apply' || input.exportRef !== undefined;
+			const answers = serverAnswersStep(host, input.pack, serverInPlan ? serviceStepRef(input.pack) : undefined);
+			// The master's own copy is moved aside only once the share holds it (the NFS server's seed).
+			const mountPoint = mountPointStep(host, input.pack, input.options);
+			const seeded = flow === 'apply' && at.roles.includes('master') ? {...mountPoint, dependsOn: [seedStepRef(input.pack)]} : mountPoint;
+			return [seeded, fstabStep(host, input.pack, input.options), answers, waited];
 		},
 		review: at => (at.isClient ? ['mount', 'fstab entry'] : []),
 		health: at => (at.isClient ? ['nfs-service', 'fstab', 'mount', 'responsive', 'marker'] : []),
@@ -159,12 +174,14 @@ const CONCERNS: readonly Concern[] = [
 	{
 		id: 'aegir-prerequisites',
 		steps: (input, at, flow) => (flow !== 'widen' && checksAegir(input, at) ? aegirPrerequisiteSteps(at.host) : []),
+		review: (at, input) => (input && checksAegir(input, at) ? ['Aegir prerequisites'] : []),
 	},
 	{
 		// Without Aegir here, the tool does what provision's sync would (with Aegir, its verify does).
 		id: 'sync',
 		steps(input, at, flow) {
-			if (flow === 'widen' || input.options.syncedByAegir) return [];
+			// With Aegir here, Aegir's own verify moves config and code (the Aegir pane): the tool rsyncs nothing.
+			if (flow === 'widen' || input.options.aegirMode) return [];
 			const steps: Step[] = [];
 			if (at.syncsPlatforms && flow === 'apply') {
 				// Into the share: the master serves it (its directory exists) or mounts it.
@@ -174,7 +191,11 @@ const CONCERNS: readonly Concern[] = [
 			if (at.receivesSync) steps.push(configSyncStep(at.host, input.options));
 			return steps;
 		},
-		review: at => (at.receivesSync ? ['config sync'] : []),
+		// How config and code arrive: Aegir's own verify when Aegir runs here, else the tool's rsync.
+		review(at, input) {
+			if (input?.options.aegirMode) return at.isWebHead ? ['Aegir verify'] : [];
+			return [...(at.receivesSync ? ['config sync'] : []), ...(at.syncsPlatforms ? ['code sync'] : [])];
+		},
 	},
 	{
 		// After the head's web server config changed: tested and reloaded (whoever changed it: the sync, an
@@ -185,9 +206,9 @@ const CONCERNS: readonly Concern[] = [
 			const {host} = at;
 			const master = situationOf(input.pack, input.pack.master, input.options);
 			// A slave's vhosts include the platform code it sees through the share: the master's copy comes first.
-			const codeFirst = flow === 'apply' && !input.options.syncedByAegir && master.syncsPlatforms && host.name !== master.host.name;
+			const codeFirst = flow === 'apply' && !input.options.aegirMode && master.syncsPlatforms && host.name !== master.host.name;
 			const reload = webReloadStep(host, input.options, codeFirst ? [{host: master.host.name, id: CODE_SYNC_STEP}] : []);
-			if (input.options.syncedByAegir) return [reload];
+			if (input.options.aegirMode) return [reload];
 			return [
 				reload,
 				staleConfigStep(host, input.options, [
@@ -204,9 +225,18 @@ export function stepsFor(input: PlanInput, at: Situation, flow: Flow): Step[] {
 	return CONCERNS.flatMap(concern => concern.steps(input, at, flow));
 }
 
-/** What a host gets in a flow, in the words of the review ("nfs-common, rsync, mount, fstab entry, config sync"). */
-export function reviewWordsFor(at: Situation): string[] {
-	return CONCERNS.flatMap(concern => concern.review?.(at) ?? []);
+/** What a host gets, in the words of the review ("nfs-common, rsync, mount, fstab entry, config sync"). */
+export function reviewWordsFor(at: Situation, input?: Pick<PlanInput, 'options'>): string[] {
+	return CONCERNS.flatMap(concern => concern.review?.(at, input) ?? []);
+}
+
+/**
+ * The plan's pack hosts, then (with Aegir on this machine) the Aegir pane that
+ * runs Aegir's own save and verify once their steps are done.
+ */
+export function withAegirHost(input: Pick<PlanInput, 'pack' | 'options'>, hostPlans: HostPlan[]): HostPlan[] {
+	const aegir = aegirHostPlan({pack: input.pack, options: input.options, hostPlans});
+	return aegir ? [...hostPlans, aegir] : hostPlans;
 }
 
 /** The status checks that apply to a host of this situation, by id. */

@@ -7,6 +7,7 @@ import type {HostRole} from '../contracts/roles.js';
 import type {Prompter} from '../contracts/prompter.js';
 import type {Facts} from './facts.js';
 import type {Transport} from '../contracts/transport.js';
+import type {StepStatus} from '../contracts/events.js';
 import type {AegirPrerequisiteSource} from './steps/aegir-context.js';
 
 /** A step of some host of the plan: dependencies may point at other hosts. */
@@ -46,6 +47,19 @@ export type CheckContext = {
 	signal: AbortSignal;
 	/** The run's Aegir side, when the plan holds Aegir prerequisite steps. */
 	aegir?: AegirPrerequisiteSource;
+	/**
+	 * How a step of the plan (on any host) finished, or undefined while it has
+	 * not. In a dry run `changed` means "would change". Wait for it first
+	 * (dependsOn / after) to read a settled answer.
+	 */
+	stepStatus?(ref: StepRef): StepStatus | undefined;
+	/**
+	 * A second connection, for a step that moves data between hosts through
+	 * this machine (no keys between hosts): to another host of the plan by
+	 * name, or to this machine. Logged in this host's log; the step closes it.
+	 * A check may use it only to read.
+	 */
+	openPeer?(target: PeerTarget): Promise<Transport>;
 };
 
 export type StepContext = CheckContext & {
@@ -59,6 +73,9 @@ export type StepContext = CheckContext & {
 	/** Facts as they are now on the host (read again; steps call this after changing something). */
 	refreshFacts(): Promise<Facts>;
 };
+
+/** Another host of the plan, by name, or the machine running the tool. */
+export type PeerTarget = {host: string} | {thisMachine: true};
 
 export type Step = {
 	/** Unique within its host, e.g. `nfs-client/fstab`. */

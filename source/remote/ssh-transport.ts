@@ -5,7 +5,7 @@
 
 import {OutputCollector} from './output-collector.js';
 import type {Client, ClientChannel} from 'ssh2';
-import type {ExecOptions, ExecResult, PushTreeOptions, PushTreeResult, Transport} from '../contracts/transport.js';
+import type {CommandStream, ExecOptions, ExecResult, PushTreeOptions, PushTreeResult, StreamOptions, Transport} from '../contracts/transport.js';
 import type {Prompter} from '../contracts/prompter.js';
 import {describeEndpoint, type Endpoint} from './errors.js';
 import {runRsync, type RsyncTarget} from './rsync.js';
@@ -82,6 +82,78 @@ export class SshTransport implements Transport {
 
 	pushTree(options: PushTreeOptions): Promise<PushTreeResult> {
 		return runRsync(this.rsyncTarget, options);
+	}
+
+	/**
+	 * One exec channel as binary streams (stdin: the channel's writable side,
+	 * stdout: its readable side). The caller writes and ends stdin and reads
+	 * stdout; `done` settles when the channel closes, whatever happens.
+	 */
+	async stream(command: string, options: StreamOptions = {}): Promise<CommandStream> {
+		const started = Date.now();
+		let remote = command;
+		let password: string | undefined;
+		if (options.sudo && this.user !== 'root') {
+			const access = await this.sudoAccess();
+			if (access.mode === 'unavailable') throw new Error(access.reason);
+			remote = sudoCommand(command, access.mode);
+			if (access.mode === 'password') password = access.password;
+		}
+
+		const release = await this.channels.acquire();
+		if (this.lost) {
+			release();
+			throw new Error(this.lost);
+		}
+
+		return new Promise((resolve, reject) => {
+			this.client.exec(remote, (error, channel) => {
+				if (error) {
+					release();
+					reject(new Error(`could not open a channel on ${this.hostName}: ${error.message}`));
+					return;
+				}
+
+				channel.on('close', release);
+				channel.on('error', () => undefined);
+				let stderr = '';
+				let exitCode: number | undefined;
+				channel.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+				channel.on('exit', (code: number | null) => {
+					if (typeof code === 'number') exitCode = code;
+				});
+				const done = new Promise<ExecResult>(settle => {
+					let settled = false;
+					let timer: NodeJS.Timeout | undefined;
+					const finish = (code: number, note?: string) => {
+						if (settled) return;
+						settled = true;
+						clearTimeout(timer);
+						options.signal?.removeEventListener('abort', onAbort);
+						this.running.delete(abandon);
+						settle({command, code, stdout: '', stderr: note ? `${stderr}${stderr === '' || stderr.endsWith('\n') ? '' : '\n'}aegir-pack: ${note}\n` : stderr, durationMs: Date.now() - started});
+					};
+					const stop = (why: string) => {
+						try {
+							channel.signal('TERM');
+						} catch {
+							// Half-closed already; closing is what matters.
+						}
+						channel.close();
+						finish(-1, why);
+					};
+					const abandon: Abandon = why => finish(-1, why);
+					const onAbort = () => stop('stopped (aborted); channel closed');
+					this.running.add(abandon);
+					options.signal?.addEventListener('abort', onAbort, {once: true});
+					if (options.timeoutMs !== undefined) timer = setTimeout(() => stop(`no result after ${formatSeconds(options.timeoutMs!)}; channel closed`), options.timeoutMs);
+					channel.on('close', () => finish(exitCode ?? -1, exitCode === undefined ? 'the command ended without an exit code' : undefined));
+				});
+				// sudo -S reads the password from the first line, before the command's own bytes.
+				if (password !== undefined) channel.write(`${password}\n`);
+				resolve({stdin: channel, stdout: channel, done});
+			});
+		});
 	}
 
 	close(): Promise<void> {

@@ -21,6 +21,7 @@ export const MARK = {ok: '✔', bad: '✖', none: '–'} as const;
 /** Check id → column head; the order is the column order. */
 const CHECK_COLUMNS: ReadonlyArray<[string, string]> = [
 	['export', 'export'],
+	['nfs-enabled', 'boot'],
 	['nfs-service', 'nfs'],
 	['fstab', 'fstab'],
 	['mount', 'mount'],

@@ -4,7 +4,7 @@
 
 import type {Facts} from '../plan/facts.js';
 import type {AegirPrerequisiteSource} from '../plan/steps/aegir-context.js';
-import {type CheckContext, type CheckResult, type HostPlan, type Step, type StepContext} from '../plan/step.js';
+import {type CheckContext, type CheckResult, type HostPlan, type PeerTarget, type Step, type StepContext} from '../plan/step.js';
 import {StepFailedError} from '../contracts/command-error.js';
 import type {Transport} from '../contracts/transport.js';
 import type {RecapRow, RunEvent, StepFailure, StepStatus} from '../contracts/events.js';
@@ -23,6 +23,9 @@ export type RunShared = {
 	/** Each host's log, by host name, once its runner exists (notices about a host are written there too). */
 	hostLogs?: Map<string, HostLog>;
 	connect(host: HostPlan['host']): Promise<Transport>;
+	connectThisMachine?(): Promise<Transport>;
+	/** Every host of the plan by name (a step may open a second connection to one). */
+	hosts: ReadonlyMap<string, HostPlan['host']>;
 	prompter: Prompter;
 	/** The run's Aegir side, handed to every step (present when the plan has Aegir prerequisite steps). */
 	aegir?: AegirPrerequisiteSource;
@@ -254,6 +257,8 @@ export class HostRunner {
 			dryRun: this.#shared.dryRun,
 			signal: this.#shared.abortSignal,
 			...(this.#shared.aegir ? {aegir: this.#shared.aegir} : {}),
+			stepStatus: ref => this.#shared.results.status(ref),
+			openPeer: async target => this.#openPeer(target),
 		};
 	}
 
@@ -266,5 +271,22 @@ export class HostRunner {
 			stamp: this.#shared.stamp,
 			refreshFacts: async () => this.#refreshFacts(),
 		};
+	}
+
+	/** A second connection for this host's step, logged here; never echoed (it carries data, not output). */
+	async #openPeer(target: PeerTarget): Promise<Transport> {
+		let inner: Transport;
+		if ('thisMachine' in target) {
+			if (!this.#shared.connectThisMachine) throw new Error('this run cannot reach this machine as a transport');
+			this.#log?.note('opening a second channel on this machine');
+			inner = await this.#shared.connectThisMachine();
+		} else {
+			const host = this.#shared.hosts.get(target.host);
+			if (!host) throw new Error(`${target.host} is not a host of this plan`);
+			this.#log?.note(`connecting to ${host.name} (${host.user}@${host.address}:${host.port}) for this step`);
+			inner = await this.#shared.connect(host);
+		}
+
+		return new RecordingTransport(inner, {log: this.#log, isInterrupted: () => this.#shared.isInterrupted() && this.#applying}, false);
 	}
 }

@@ -2,7 +2,7 @@
 // its output to the screen, and once an interrupt is requested no new command
 // starts (the one running finishes: an atomic edit is never cut in half).
 
-import type {ExecOptions, ExecResult, PushTreeOptions, PushTreeResult, Transport} from '../contracts/transport.js';
+import type {CommandStream, ExecOptions, ExecResult, PushTreeOptions, PushTreeResult, StreamOptions, Transport} from '../contracts/transport.js';
 import type {HostLog} from './host-log.js';
 
 /** No new command starts after an interrupt; the step that wanted one stops here. */
@@ -68,6 +68,21 @@ export class RecordingTransport implements Transport {
 			this.hooks.log?.note(`rsync error: ${(error as Error).message}`);
 			throw error;
 		}
+	}
+
+	/** A streamed command: logged like any other (its bytes are not: they are data, not output). */
+	async stream(command: string, options: StreamOptions = {}): Promise<CommandStream> {
+		if (this.hooks.isInterrupted()) throw new InterruptedError(command);
+		if (!this.inner.stream) throw new Error(`${this.hostName}: this connection cannot stream a command`);
+		this.hooks.log?.command(command, {sudo: options.sudo});
+		const running = await this.inner.stream(command, options);
+		const done = running.done.then(result => {
+			if (result.stderr) this.hooks.log?.output(result.stderr, 'stderr');
+			this.hooks.log?.result(result.code, result.durationMs);
+			this.completed++;
+			return result;
+		});
+		return {...running, done};
 	}
 
 	async close(): Promise<void> {

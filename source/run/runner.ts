@@ -36,6 +36,8 @@ export type RunPlanOptions = {
 	onEvent?: RunListener;
 	/** The run's Aegir side, for a plan with Aegir prerequisite steps (source/aegir-run/prerequisite-state.ts). */
 	aegir?: AegirPrerequisiteSource;
+	/** This machine as a transport, for steps that stream data from here (the composition wires it in). */
+	connectThisMachine?(): Promise<Transport>;
 	/** Clock for the run stamp (tests). */
 	now?: () => Date;
 };
@@ -94,6 +96,8 @@ export async function runPlan(plan: Plan, options: RunPlanOptions): Promise<RunO
 		logDir,
 		// Lasting: a key trusted for good is said in the run's summary, not only while its pane shows it.
 		connect: host => options.connect(host, announcingHostKeys(options.prompter, line => notice('info', line, host.name, true))),
+		...(options.connectThisMachine ? {connectThisMachine: options.connectThisMachine} : {}),
+		hosts: new Map(plan.hosts.map(hostPlan => [hostPlan.host.name, hostPlan.host])),
 		prompter: options.prompter,
 		hostLogs,
 		...(options.aegir ? {aegir: options.aegir} : {}),

@@ -5,7 +5,7 @@ import type {Plan, StepRef} from '../plan/step.js';
 import type {StepStatus} from '../contracts/events.js';
 import {stepKey} from './plan-graph.js';
 
-type Entry = {promise: Promise<StepStatus>; resolve(status: StepStatus): void; title: string};
+type Entry = {promise: Promise<StepStatus>; resolve(status: StepStatus): void; title: string; status?: StepStatus};
 
 export class StepResults {
 	readonly #entries = new Map<string, Entry>();
@@ -23,7 +23,14 @@ export class StepResults {
 	}
 
 	settle(ref: StepRef, status: StepStatus): void {
-		this.#entry(ref).resolve(status);
+		const entry = this.#entry(ref);
+		entry.status = status;
+		entry.resolve(status);
+	}
+
+	/** How the step finished, or undefined while it has not (or when no such step is planned). */
+	status(ref: StepRef): StepStatus | undefined {
+		return this.#entries.get(stepKey(ref))?.status;
 	}
 
 	wait(ref: StepRef): Promise<StepStatus> {

@@ -93,3 +93,31 @@ describe('the recording drush stand-in', () => {
 		expect(calls(file).map(call => call.argv[2])).toEqual(['provision-verify', '@server_web1']);
 	});
 });
+
+describe('DRUSH_RECORDER_SAVE_ALIASES: provision-save leaves the alias file a next run reads', () => {
+	test('a server and a pack, in the format provision writes (read back by the tool\'s own parser)', async () => {
+		const {parseServerAliasFile} = await import('../../source/aegir/alias-files.js');
+		const file = recordFile();
+		const home = path.dirname(file);
+		const env = {DRUSH_RECORD_FILE: file, DRUSH_RECORDER_SAVE_ALIASES: 'yes', HOME: home};
+		expect(run(['provision-save', '@server_web1', '--context_type=server', '--remote_host=192.0.2.11', '--http_service_type=apache'], env).status).toBe(0);
+		const packArgs = ['provision-save', '@server_packexamplecom', '--context_type=server', '--remote_host=pack.example.com', '--http_service_type=pack'];
+		expect(run([...packArgs, '--master_web_servers=@server_web1', '--slave_web_servers=@server_web2,@server_web3'], env).status).toBe(0);
+		const read = (context: string) => {
+			const alias = path.join(home, '.drush', `${context}.alias.drushrc.php`);
+			return parseServerAliasFile(alias, readFileSync(alias));
+		};
+
+		expect(read('server_web1')).toMatchObject({context: 'server_web1', remoteHost: '192.0.2.11', httpServiceType: 'apache'});
+		expect(read('server_packexamplecom')).toMatchObject({httpServiceType: 'pack', masterWebServers: ['server_web1'], slaveWebServers: ['server_web2', 'server_web3']});
+		expect(run([...packArgs, '--master_web_servers=@server_web1', '--slave_web_servers=null'], env).status).toBe(0);
+		expect(read('server_packexamplecom')).toMatchObject({slaveWebServers: []});
+	});
+
+	test('without the knob nothing is written (the stand-in changes nothing)', () => {
+		const file = recordFile();
+		const home = path.dirname(file);
+		expect(run(['provision-save', '@server_web1', '--remote_host=x'], {DRUSH_RECORD_FILE: file, HOME: home}).status).toBe(0);
+		expect(() => statSync(path.join(home, '.drush'))).toThrow();
+	});
+});

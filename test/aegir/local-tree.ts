@@ -55,6 +55,8 @@ export function makeTree(): Tree {
 				nginxInclude: path.join(etc, 'nginx', 'conf.d', 'aegir.conf'),
 				shellsFile: path.join(etc, 'shells'),
 				sshHostKeyDir: path.join(etc, 'ssh'),
+				// Made by the apache2 stand-in of simulated-member.ts, as the package does.
+				apacheModsEnabled: path.join(etc, 'apache2', 'mods-enabled'),
 			},
 		},
 		cleanup: () => rmSync(root, {recursive: true, force: true}),

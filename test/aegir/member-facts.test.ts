@@ -1,7 +1,7 @@
 // The facts scripts run for real here, on a temp tree that stands in for a
 // member and the Aegir server (no root needed: every path is an argument).
 
-import {readFileSync, symlinkSync, writeFileSync} from 'node:fs';
+import {mkdirSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {afterEach, describe, expect, test} from 'vitest';
 import {MemberFactsParseError, memberFactsCommand, parseMemberFacts, parseStat} from '../../source/aegir/member-facts.js';
@@ -153,5 +153,33 @@ describe('parsing', () => {
 		['directory|755|x|0', undefined],
 	])('parseStat(%j)', (text, expected) => {
 		expect(parseStat(text)).toEqual(expected);
+	});
+});
+
+describe('the facts the PHP, rewrite and cluster-slave rows read', () => {
+	test("Apache's enabled modules are the *.load names of mods-enabled; without the directory there is no list", () => {
+		tree = makeTree();
+		expect(memberFacts(tree).apacheModules).toBeUndefined();
+		const mods = path.join(tree.root, 'member', 'etc', 'apache2', 'mods-enabled');
+		mkdirSync(mods, {recursive: true});
+		for (const name of ['rewrite.load', 'php8.2.load', 'php8.2.conf', 'mpm_prefork.load']) writeFileSync(path.join(mods, name), '');
+		tree.request.paths.apacheModsEnabled = mods;
+		expect(memberFacts(tree).apacheModules?.sort()).toEqual(['mpm_prefork', 'php8.2', 'rewrite']);
+	});
+
+	test('parsed: php answering for mysqli, php-fpm, and an installed aegir3-cluster-slave with its version', () => {
+		const section = (name: string, body: string) => `\n@@n@@ ${name}\n${body}`;
+		const text = [
+			section('php-mysql.rc', '0'),
+			section('apache-modules', 'rewrite\nphp8.2\n'),
+			section('php-fpm', 'php-fpm8.2\n'),
+			section('cluster-slave', 'ii \t7.x-3.190\n'),
+			section('end', ''),
+		].join('');
+		expect(parseMemberFacts(text, 'n')).toMatchObject({phpMysql: true, apacheModules: ['rewrite', 'php8.2'], phpFpm: ['php-fpm8.2'], clusterSlave: {version: '7.x-3.190'}});
+		const removed = [section('php-mysql.rc', '1'), section('cluster-slave', 'rc \t7.x-3.190\n'), section('end', '')].join('');
+		const facts = parseMemberFacts(removed, 'n');
+		expect(facts.phpMysql).toBe(false);
+		expect(facts.clusterSlave).toBeUndefined();
 	});
 });

@@ -28,7 +28,15 @@ export function goodMember(): MemberFacts {
 		gidHolder: {name: 'aegir', gid: 1001, members: []},
 		shells: ['/bin/sh', '/bin/bash', '/usr/bin/bash'],
 		packages: {apache2: true, rsync: true, sudo: true},
-		commands: {rsync: '/usr/bin/rsync', visudo: '/usr/sbin/visudo', sudo: '/usr/bin/sudo', apache2ctl: '/usr/sbin/apache2ctl'},
+		commands: {
+			rsync: '/usr/bin/rsync',
+			visudo: '/usr/sbin/visudo',
+			sudo: '/usr/bin/sudo',
+			apache2ctl: '/usr/sbin/apache2ctl',
+			php: '/usr/bin/php',
+			mysql: '/usr/bin/mysql',
+			a2enmod: '/usr/sbin/a2enmod',
+		},
 		executables: ['/usr/sbin/apache2ctl'],
 		sudoers: {
 			present: true,
@@ -45,6 +53,8 @@ export function goodMember(): MemberFacts {
 		sshDir: {type: 'directory', mode: 0o700, ...aegir},
 		authorizedKeys: {present: true, stat: {type: 'file', mode: 0o600, ...aegir}, content: `${pubLine('aegir_ed25519.pub')}\n`, readable: true},
 		hostKeys: [pubLine('web1_host_ed25519.pub'), pubLine('web1_host_rsa.pub')],
+		phpMysql: true,
+		apacheModules: ['mpm_prefork', 'php8.2', 'rewrite'],
 	};
 }
 

@@ -41,6 +41,9 @@ describe('a member that meets every prerequisite', () => {
 			['aegir-account', true, 'uid 1001, gid 1001, home /var/aegir, shell /bin/bash, in www-data'],
 			['sudoers', true, '/etc/sudoers.d/aegir: aegir runs /usr/sbin/apache2ctl with no password and no tty'],
 			['web-include', true, '/etc/apache2/conf-enabled/aegir.conf → /var/aegir/config/apache.conf'],
+			['php', true, 'php with mysqli and pdo_mysql; php8.2'],
+			['mysql-client', true, 'installed (/usr/bin/mysql)'],
+			['apache-rewrite', true, 'enabled'],
 			['authorized-key', true, "/var/aegir/.ssh/authorized_keys has the Aegir server's key"],
 			['known-host', true, "192.0.2.11 is in the Aegir server's known hosts"],
 		]);
@@ -51,7 +54,7 @@ describe('a member that meets every prerequisite', () => {
 		const lines = prerequisiteLines(report);
 		expect(lines[0]).toBe('web1: Aegir prerequisites');
 		expect(lines.slice(1).every(line => line.startsWith('  ✔ '))).toBe(true);
-		expect(lines).toHaveLength(8);
+		expect(lines).toHaveLength(11);
 		expect(lines.every(line => [...line].length <= 80)).toBe(true);
 	});
 });
@@ -68,6 +71,9 @@ describe('a fresh host: every row ✖, each with its exact fix', () => {
 			['aegir-account', false, true, undefined],
 			['sudoers', false, true, undefined],
 			['web-include', false, true, undefined],
+			['php', false, true, undefined],
+			['mysql-client', false, true, undefined],
+			['apache-rewrite', false, true, undefined],
 			['authorized-key', false, true, undefined],
 			['known-host', false, true, undefined],
 		]);
@@ -156,8 +162,8 @@ describe('a fresh host: every row ✖, each with its exact fix', () => {
 
 	test('the table says fix under each ✖, within 80 columns', () => {
 		const lines = prerequisiteLines(report);
-		expect(lines.filter(line => line.startsWith('  ✖ '))).toHaveLength(7);
-		expect(lines.filter(line => line.startsWith('      fix'))).toHaveLength(7);
+		expect(lines.filter(line => line.startsWith('  ✖ '))).toHaveLength(10);
+		expect(lines.filter(line => line.startsWith('      fix'))).toHaveLength(10);
 		expect(lines).toContain("      fix (Aegir server): add web1's host keys to /var/aegir/.ssh/known_hosts");
 		expect(lines.every(line => [...line].length <= 80)).toBe(true);
 	});
@@ -435,5 +441,57 @@ describe('known_hosts on the Aegir server', () => {
 		const member = goodMember();
 		member.hostKeys = ['garbage'];
 		expect(rowOf(prerequisiteInput({member}), 'known-host').manual).toContain("Aegir's ssh must know web1's host key");
+	});
+});
+
+describe('PHP with MySQL, a MySQL client, Apache rewrite (Aegir remote-server documentation)', () => {
+	const without = (commands: Record<string, string>, names: string[]) => Object.fromEntries(Object.entries(commands).filter(([name]) => !names.includes(name)));
+	const member = (changes: Partial<ReturnType<typeof goodMember>>) => ({...goodMember(), ...changes});
+	const bare = () => ({phpMysql: undefined, apacheModules: ['mpm_event'], commands: without(goodMember().commands, ['php', 'mysql'])});
+
+	test('no php, no module, no client, no rewrite: each row installs or enables it with the exact command', () => {
+		const input = prerequisiteInput({member: member(bare())});
+		expect(rowOf(input, 'php')).toMatchObject({ok: false, detail: "no php; Apache's PHP module is not enabled"});
+		expect(rowOf(input, 'php').fix?.display).toEqual(['DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends php-cli php-mysql libapache2-mod-php']);
+		expect(rowOf(input, 'php').fix?.commands[0]?.command).toMatch(/aegir-pack-apt-install 120 2 php-cli php-mysql libapache2-mod-php$/);
+		expect(rowOf(input, 'mysql-client').fix?.display).toEqual(['DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends default-mysql-client']);
+		expect(rowOf(input, 'apache-rewrite').fix?.display).toEqual(['a2enmod -q rewrite']);
+		expect(rowOf(input, 'apache-rewrite').fix?.commands.map(command => command.command)).toEqual(['a2enmod -q rewrite']);
+	});
+
+	test('php without its MySQL extensions is fixed by the same install', () => {
+		const input = prerequisiteInput({member: member({phpMysql: false})});
+		expect(rowOf(input, 'php')).toMatchObject({ok: false, detail: 'php lacks mysqli or pdo_mysql'});
+		expect(rowOf(input, 'php').fix?.summary).toBe('install php-cli, php-mysql, libapache2-mod-php');
+	});
+
+	test('the MariaDB client counts as the MySQL client', () => {
+		const facts = member({commands: {...without(goodMember().commands, ['mysql']), mariadb: '/usr/bin/mariadb'}});
+		expect(rowOf(prerequisiteInput({member: facts}), 'mysql-client')).toMatchObject({ok: true, detail: 'installed (/usr/bin/mariadb)'});
+	});
+
+	test('nginx: php-fpm is its PHP handler, and rewrite is not an Apache module there', () => {
+		const commands = {...without(goodMember().commands, ['apache2ctl']), nginx: '/usr/sbin/nginx'};
+		const nginx = member({packages: {nginx: true, rsync: true, sudo: true}, apacheModules: undefined, phpFpm: ['php-fpm8.2'], commands});
+		const input = prerequisiteInput({member: nginx});
+		expect(rowOf(input, 'php')).toMatchObject({ok: true, detail: 'php with mysqli and pdo_mysql; php-fpm8.2'});
+		expect(rowOf(input, 'apache-rewrite')).toMatchObject({ok: true});
+		const noFpm = prerequisiteInput({member: {...nginx, phpFpm: undefined}});
+		expect(rowOf(noFpm, 'php').fix?.summary).toBe('install php-cli, php-mysql, php-fpm');
+	});
+
+	test('with the web server unsettled, the PHP and rewrite rows wait for it', () => {
+		const input = prerequisiteInput({member: member({packages: {rsync: true, sudo: true}, commands: without(goodMember().commands, ['apache2ctl'])})});
+		expect(rowOf(input, 'php')).toMatchObject({ok: false, detail: 'depends on the web server, which is not settled (see above)'});
+		expect(rowOf(input, 'apache-rewrite').fix).toBeUndefined();
+	});
+
+	test("a head aegir3-cluster-slave set up is said to be so in the table", () => {
+		const report = checkPrerequisites(prerequisiteInput({member: member({clusterSlave: {version: '7.x-3.190'}})}));
+		expect(report.notes).toEqual([
+			"set up by aegir3-cluster-slave 7.x-3.190: its /etc/fstab line for the share is kept as the one entry when it points at the pack's NFS server",
+		]);
+		expect(prerequisiteLines(report, 200).at(-1)).toBe(`  note: ${report.notes![0]}`);
+		expect(checkPrerequisites(prerequisiteInput()).notes).toBeUndefined();
 	});
 });

@@ -4,7 +4,8 @@
 // system. Stand-ins take their place, keeping their state in files of the tree:
 // getent/id read a fake passwd and group, dpkg-query a package list, and
 // useradd/groupadd/usermod/apt-get edit those files (apt-get also "installs"
-// rsync, apache2ctl or nginx as stand-ins). visudo rejects while the file
+// rsync, apache2ctl, nginx, php, mysql and Apache's module links as stand-ins;
+// a2enmod links a module). visudo rejects while the file
 // `visudo-rejects` exists. Nothing outside the tree is ever changed.
 // Run by a user other than root, the member's etc/ reads as root's, as on a
 // real host: stat reports its files as owned by root (0:0), and chown to
@@ -57,7 +58,13 @@ for a in "$@"; do
 			echo "$a" >> "$SIM/packages"
 			case $a in
 				rsync) printf '#!/bin/sh\\nexit 0\\n' > "$BIN/rsync"; chmod 755 "$BIN/rsync" ;;
-				apache2) printf '#!/bin/sh\\nexit 0\\n' > "$BIN/apache2ctl"; chmod 755 "$BIN/apache2ctl" ;;
+				apache2)
+					printf '#!/bin/sh\\nexit 0\\n' > "$BIN/apache2ctl"; chmod 755 "$BIN/apache2ctl"
+					printf '#!/bin/sh\\necho "a2enmod $*" >> "$SIM/commands.log"\\nfor m; do case $m in -*) ;; *) : > "$MODS/$m.load" ;; esac; done\\n' > "$BIN/a2enmod"; chmod 755 "$BIN/a2enmod"
+					mkdir -p "$MODS" && : > "$MODS/mpm_event.load" ;;
+				php-cli) printf '#!/bin/sh\\ngrep -qx php-mysql "$SIM/packages"\\n' > "$BIN/php"; chmod 755 "$BIN/php" ;;
+				libapache2-mod-php) mkdir -p "$MODS" && : > "$MODS/php8.2.load" ;;
+				default-mysql-client) printf '#!/bin/sh\\nexit 0\\n' > "$BIN/mysql"; chmod 755 "$BIN/mysql" ;;
 				nginx) printf '#!/bin/sh\\nexit 0\\n' > "$BIN/nginx"; chmod 755 "$BIN/nginx" ;;
 			esac
 			;;
@@ -177,7 +184,7 @@ export function simulatedMember(hostName = 'web1'): SimulatedMember {
 	// The Aegir server's aegir user has its key pair; its known_hosts does not exist yet.
 	arrangeServer(tree);
 	const rootOwned = path.dirname(path.dirname(paths.sudoersFile));
-	const env = {PATH: bin, SIM: sim, BIN: bin, REAL_ID: which('id'), REAL_STAT: which('stat'), REAL_CHOWN: which('chown'), ROOT_OWNED: rootOwned};
+	const env = {PATH: bin, SIM: sim, BIN: bin, REAL_ID: which('id'), REAL_STAT: which('stat'), REAL_CHOWN: which('chown'), ROOT_OWNED: rootOwned, MODS: tree.request.paths.apacheModsEnabled ?? ''};
 	const install = (name: string, packageName: string) => {
 		writeFileSync(path.join(bin, name), '#!/bin/sh\nexit 0\n', {mode: 0o755});
 		writeFileSync(path.join(sim, 'packages'), `${readFileSync(path.join(sim, 'packages'), 'utf8')}${packageName}\n`);

@@ -48,6 +48,7 @@ describe('command-line flags', () => {
 			aegirHome: undefined,
 			aegirRegister: false,
 			aegirPrerequisites: false,
+			aegirVerify: false,
 			args: [],
 		});
 	});

@@ -25,7 +25,7 @@ function capture(overrides: Partial<StatusOptions> = {}) {
 }
 
 const serverStopped = async (host: Host) =>
-	new FakeTransport(host.name, command => (isServiceProbe(command) && host.name === 'master' ? {output: 'ss 0\n\n'} : healthyAnswer(host, command)));
+	new FakeTransport(host.name, command => (isServiceProbe(command) && host.name === 'master' ? {output: 'unit 0 enabled not-running-systemd\nss 0\n\n'} : healthyAnswer(host, command)));
 
 describe('runStatus', () => {
 	it('--json prints only the report as JSON and exits 0 when healthy', async () => {
@@ -41,7 +41,7 @@ describe('runStatus', () => {
 		const {output, options} = capture({connect: serverStopped});
 		expect(await runStatus(pack, options)).toBe(1);
 		expect(output.out).toContain('pack.example.com: 1 problem on 1 of 3 hosts');
-		expect(output.out).toContain('master: NFS server not running: nothing listens on port 2049 — start it');
+		expect(output.out).toContain('master: NFS server not running: nothing listens on port 2049; not running systemd — run `systemctl restart nfs-server` on master');
 		expect(output.out).not.toContain('\u001B[');
 	});
 

@@ -146,6 +146,22 @@ describe.skipIf(!canRunLab.ok)('lab self-test', () => {
 		expect((await lab.exec('web2', "dpkg-query -W -f '${Status}' nfs-common")).stdout).not.toBe('install ok installed');
 	});
 
+	test("apt installs what Aegir's remote web servers need offline: PHP with mysqli, a MySQL client, Apache with rewrite", async () => {
+		const {ms, value} = await timed(() => lab.exec('bare', 'apt-get install -y -q --no-install-recommends apache2 php-cli php-mysql libapache2-mod-php default-mysql-client php-fpm'));
+		expect(value.code, value.stderr).toBe(0);
+		expect(value.stdout).not.toMatch(/^Get:/m);
+		timings.push(`apt-get install apache2 + PHP + MySQL client: ${(ms / 1000).toFixed(1)} s`);
+		expect((await must(lab.exec('bare', `php -r 'echo extension_loaded("mysqli") && extension_loaded("pdo_mysql") ? "yes" : "no";'`))).stdout).toBe('yes');
+		expect((await must(lab.exec('bare', 'mysql --version'))).stdout).toContain('MariaDB');
+		expect((await must(lab.exec('bare', 'ls /etc/apache2/mods-enabled'))).stdout).toMatch(/^php8\.2\.load$/m);
+		expect((await must(lab.exec('bare', 'ls /usr/sbin/php-fpm8.2'))).code).toBe(0);
+		// rewrite ships with apache2 but is not enabled; a2enmod links it (nothing starts: no init, policy-rc.d).
+		expect((await lab.exec('bare', 'test -e /etc/apache2/mods-enabled/rewrite.load')).code).not.toBe(0);
+		await must(lab.exec('bare', 'a2enmod -q rewrite'));
+		expect((await must(lab.exec('bare', 'readlink /etc/apache2/mods-enabled/rewrite.load'))).stdout).toBe('../mods-available/rewrite.load\n');
+		expect((await lab.exec('bare', 'pgrep -x apache2')).code).not.toBe(0);
+	});
+
 	test('rsync between hosts over ssh', async () => {
 		await must(lab.exec('master', 'mkdir -p /srv/tree/sub && echo one > /srv/tree/a && echo two > /srv/tree/sub/b && chown -R 1500:1500 /srv/tree'));
 		await must(lab.exec('master', 'rsync -a /srv/tree/ web2:/srv/tree/'));
@@ -202,6 +218,27 @@ describe.skipIf(!canRunLab.ok)('lab self-test', () => {
 			expect(noServer.stderr).toContain('mount.nfs: Connection refused');
 			const unknown = await lab.exec('web2', 'mount -t nfs nowhere:/x /mnt/share');
 			expect(unknown.stderr).toContain('Failed to resolve server nowhere');
+		});
+
+		test("daemonless systemctl: is-enabled follows enable and disable; restart brings a stopped NFS server back with its exports", async () => {
+			const enabled = async () => (await lab.exec('master', 'systemctl is-enabled nfs-server')).stdout.trim();
+			await must(lab.exec('master', 'systemctl disable nfs-server'));
+			expect(await enabled()).toBe('disabled');
+			await must(lab.exec('master', 'systemctl enable nfs-server'));
+			expect(await enabled()).toBe('enabled');
+			const listening = async () => (await must(lab.exec('master', "ss -Hltn 'sport = :2049'"))).stdout.trim();
+			expect(await listening()).toContain(':2049');
+			const exports = (await must(lab.exec('master', 'exportfs -v'))).stdout;
+			await lab.fault.stopNfsServer('master');
+			expect(await listening()).toBe('');
+			expect((await must(lab.exec('master', 'exportfs -v'))).stdout).toBe(exports);
+			await must(lab.exec('master', 'systemctl restart nfs-server'));
+			// No fixed sleep: the restart runs rpc.nfsd, which returns once ganesha is in line with etab.
+			expect(await listening()).toContain(`${lab.host('master').address}]:2049`);
+			expect((await must(lab.exec('master', 'exportfs -v'))).stdout).toBe(exports);
+			expect((await must(lab.exec('web1', 'nfs-ls nfs://master/var/aegir/platforms/drupal'))).stdout).toContain('index.php');
+			// Daemonless, so no systemd directory: the tool must not take is-active for the truth.
+			expect((await lab.exec('master', 'test -d /run/systemd/system')).code).not.toBe(0);
 		});
 
 		test('exports removed: exportfs -ra stops serving', async () => {

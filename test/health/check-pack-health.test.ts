@@ -36,7 +36,7 @@ describe('checkPackHealth', () => {
 		const {opened, connect} = connectAll();
 		await checkPackHealth(pack, {connect});
 		const probe = (name: string) => (opened[name] as FakeTransport).execs.find(isServiceProbe)!;
-		expect(probe('master')).toMatch(/aegir-pack-health server 192\.0\.2\.10$/);
+		expect(probe('master')).toMatch(/aegir-pack-nfs-server 192\.0\.2\.10$/);
 		expect(probe('web1')).toMatch(/aegir-pack-health client 192\.0\.2\.10$/);
 	});
 

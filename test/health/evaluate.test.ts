@@ -25,9 +25,32 @@ describe('evaluateHealth: a healthy pack', () => {
 			['web2', ['slave']],
 		]);
 		expect(report.rows.flatMap(entry => entry.problems)).toEqual([]);
-		expect(okOf(report, 'master')).toEqual({reachable: true, aegir: true, export: true, 'nfs-service': true, fstab: null, mount: null, responsive: true, marker: true});
-		expect(okOf(report, 'web1')).toEqual({reachable: true, aegir: true, export: null, 'nfs-service': true, fstab: true, mount: true, responsive: true, marker: true});
+		expect(okOf(report, 'master')).toEqual({
+			reachable: true,
+			aegir: true,
+			export: true,
+			'nfs-enabled': true,
+			'nfs-service': true,
+			fstab: null,
+			mount: null,
+			responsive: true,
+			marker: true,
+		});
+		expect(okOf(report, 'web1')).toEqual({
+			reachable: true,
+			aegir: true,
+			export: null,
+			'nfs-enabled': null,
+			'nfs-service': true,
+			fstab: true,
+			mount: true,
+			responsive: true,
+			marker: true,
+		});
 		expect(row(report, 'web1').aegir).toEqual({uid: 1500, gid: 1500});
+		expect(row(report, 'master').nfsService).toEqual({enabled: 'enabled', active: 'not running systemd', answering: true});
+		expect(check(report, 'master', 'nfs-service').detail).toBe('listening on 0.0.0.0:2049; not running systemd');
+		expect(row(report, 'web1').nfsService).toBeUndefined();
 	});
 
 	it('passes the last apply time on from the pack record, and leaves it out when none is recorded', () => {
@@ -55,7 +78,21 @@ describe('evaluateHealth: each failure is a red row with a line saying what to d
 	it('server: NFS service stopped (export still in etab) → start it', () => {
 		const report = evaluate(healthyObservations({master: observed(pack.master, serverFacts(), {state: 'not-answering', detail: 'nothing listens on port 2049'})}));
 		expect(check(report, 'master', 'export').ok).toBe(true);
-		expect(row(report, 'master').problems).toEqual(['NFS server not running: nothing listens on port 2049 — start it: run `systemctl start nfs-server` on master']);
+		expect(row(report, 'master').problems).toEqual([
+			'NFS server not running: nothing listens on port 2049; not running systemd — run `systemctl restart nfs-server` on master, or apply the pack again',
+		]);
+		expect(row(report, 'master').nfsService).toEqual({enabled: 'enabled', active: 'not running systemd', answering: false});
+	});
+
+	it('server: nfs-server disabled (running now, but not after a reboot) → enable it', () => {
+		const disabled = {enabled: 'disabled', enabledAtBoot: false, active: 'active'};
+		const report = evaluate(healthyObservations({master: observed(pack.master, serverFacts(), undefined, disabled)}));
+		expect(report.healthy).toBe(false);
+		expect(okOf(report, 'master')).toMatchObject({'nfs-enabled': false, 'nfs-service': true});
+		expect(row(report, 'master').problems).toEqual([
+			'disabled: nfs-server will not start after a reboot — run `systemctl enable --now nfs-server` on master, or apply the pack again',
+		]);
+		expect(check(report, 'master', 'nfs-service').detail).toBe('listening on 0.0.0.0:2049; systemd: active');
 	});
 
 	it('client: the server does not answer on 2049 → start the server, check the firewall', () => {

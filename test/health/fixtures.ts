@@ -5,7 +5,7 @@ import {fstabLine} from '../../source/plan/fstab.js';
 import type {Facts} from '../../source/plan/facts.js';
 import {markerContent} from '../../source/plan/steps/nfs-server.js';
 import type {HostObservation} from '../../source/health/evaluate.js';
-import type {NfsServiceFact} from '../../source/health/types.js';
+import type {NfsServiceFact, NfsUnitState} from '../../source/health/types.js';
 import type {Host, Pack} from '../../source/pack/types.js';
 import {makeFacts, makePack} from '../plan/fixtures.js';
 import {FakeTransport, type FakeAnswer} from '../run/fake-transport.js';
@@ -15,6 +15,8 @@ export {makePack};
 export const pack: Pack = makePack();
 
 export const ANSWERING: NfsServiceFact = {state: 'answering', detail: 'listening on 0.0.0.0:2049'};
+/** The server's unit as a daemonless host (the lab) shows it: enabled, no systemd to say it is active. */
+export const ENABLED: NfsUnitState = {enabled: 'enabled', enabledAtBoot: true, active: 'not running systemd'};
 
 export function serverFacts(overrides: Partial<Facts> = {}): Facts {
 	return makeFacts({
@@ -36,8 +38,10 @@ export function clientFacts(overrides: Partial<Facts> = {}): Facts {
 	});
 }
 
-export function observed(host: Host, facts: Facts, service: NfsServiceFact = ANSWERING): HostObservation {
-	return {host, state: 'observed', facts, service};
+export function observed(host: Host, facts: Facts, service: NfsServiceFact = ANSWERING, unit?: NfsUnitState): HostObservation {
+	const isServer = host.name === pack.nfsServer.name;
+	const seen = unit ?? (isServer ? ENABLED : undefined);
+	return {host, state: 'observed', facts, service, ...(seen ? {unit: seen} : {})};
 }
 
 /** Healthy observations of every host of `pack`, with per-host replacements. */
@@ -79,13 +83,13 @@ export function factsScriptOutput(nonce: string, role: 'server' | 'client', host
 }
 
 export const isFactsCommand = (command: string) => command.startsWith('sh -s -- ');
-export const isServiceProbe = (command: string) => command.includes('aegir-pack-health');
+export const isServiceProbe = (command: string) => command.includes('aegir-pack-health') || command.includes('aegir-pack-nfs-server');
 
 /** Answers a healthy host would give to the two commands status runs. */
 export function healthyAnswer(host: Host, command: string): FakeAnswer {
 	const role = host.name === pack.nfsServer.name ? 'server' : 'client';
 	if (isFactsCommand(command)) return {output: factsScriptOutput(command.split(' ')[3]!, role, host.name)};
-	if (isServiceProbe(command)) return {output: role === 'server' ? 'ss 0\nLISTEN 0 64 0.0.0.0:2049 0.0.0.0:*\n' : 'tcp 0\n\n'};
+	if (isServiceProbe(command)) return {output: role === 'server' ? 'unit 0 enabled not-running-systemd\nss 0\nLISTEN 0 64 0.0.0.0:2049 0.0.0.0:*\n' : 'tcp 0\n\n'};
 	return {code: 127, stderr: `unexpected command: ${command}`};
 }
 

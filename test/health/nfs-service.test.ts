@@ -1,7 +1,7 @@
 import {execFileSync} from 'node:child_process';
 import net from 'node:net';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {listensFor, parseServiceProbe, probeNfsService, serviceProbeCommand} from '../../source/health/nfs-service.js';
+import {listensFor, parseServerState, parseServiceProbe, probeNfsService, serverStateCommand, serviceProbeCommand} from '../../source/health/nfs-service.js';
 import type {ExecResult} from '../../source/contracts/transport.js';
 import {LocalShTransport} from '../plan/local-sh-transport.js';
 
@@ -81,5 +81,48 @@ describe.skipIf(!hasTools)('the probe script, run by a real shell against loopba
 
 	it('server: ss sees the listener on the server address', async () => {
 		expect(await probeNfsService(transport, 'server', LOOPBACK)).toEqual({state: 'answering', detail: `listening on ${LOOPBACK}:2049`});
+	});
+});
+
+describe('parseServerState: the unit line, then the listener', () => {
+	it('enabled and listening; what is-active says is carried, never trusted', () => {
+		const state = parseServerState(result('unit 0 enabled not-running-systemd\nss 0\nLISTEN 0 64 127.0.1.1:2049 0.0.0.0:*\n'), '127.0.1.1');
+		expect(state).toEqual({
+			service: {state: 'answering', detail: 'listening on 127.0.1.1:2049'},
+			unit: {enabled: 'enabled', enabledAtBoot: true, active: 'not running systemd'},
+		});
+	});
+
+	it('disabled, masked or unknown is not enabled at boot; a dead server is not answering', () => {
+		expect(parseServerState(result('unit 1 disabled active\nss 0\n\n'), '127.0.1.1')).toEqual({
+			service: {state: 'not-answering', detail: 'nothing listens on port 2049'},
+			unit: {enabled: 'disabled', enabledAtBoot: false, active: 'active'},
+		});
+		expect(parseServerState(result('unit 1 masked inactive\nss 0\n\n'), 'x').unit.enabledAtBoot).toBe(false);
+		expect(parseServerState(result('unit 127 no-systemctl no-systemctl\nss 0\n\n'), 'x').unit).toEqual({enabled: 'no-systemctl', enabledAtBoot: false, active: 'no systemctl'});
+	});
+
+	it('output without the unit line (the probe did not run) is unknown, never enabled', () => {
+		expect(parseServerState(result('', -1, 'channel closed\n'), 'x')).toEqual({
+			service: {state: 'unknown', detail: 'could not check the NFS service: channel closed'},
+			unit: {enabled: 'unknown', enabledAtBoot: false, active: 'unknown'},
+		});
+	});
+});
+
+describe.skipIf(!hasTools)('the server state script, run by a real shell with a systemctl on PATH that says disabled', () => {
+	it('prints the unit line and the listener probe', async () => {
+		const {mkdtempSync, writeFileSync, rmSync} = await import('node:fs');
+		const {tmpdir} = await import('node:os');
+		const dir = mkdtempSync(`${tmpdir()}/nfs-unit-`);
+		try {
+			writeFileSync(`${dir}/systemctl`, '#!/bin/sh\n[ "$1 $2" = "is-enabled nfs-server" ] && { echo disabled; exit 1; }\nexit 3\n', {mode: 0o755});
+			const transport = new LocalShTransport({env: {PATH: `${dir}:${process.env['PATH'] ?? ''}`}});
+			const state = parseServerState(await transport.exec(serverStateCommand('127.0.0.79')), '127.0.0.79');
+			expect(state.unit).toMatchObject({enabled: 'disabled', enabledAtBoot: false});
+			expect(state.service.state).toBe('not-answering');
+		} finally {
+			rmSync(dir, {recursive: true, force: true});
+		}
 	});
 });

@@ -10,7 +10,17 @@ const ids = (plan: Plan, name: string) => plan.hosts.find(hostPlan => hostPlan.h
 const titleOf = (plan: Plan, name: string, id: string) => plan.hosts.find(hostPlan => hostPlan.host.name === name)!.steps.find(step => step.id === id)!.title;
 const base = {configDir: tmpdir(), platformsDir: tmpdir(), localSources: localDirectories(tmpdir())};
 const aegirPrerequisites = true;
-const AEGIR = ['aegir/rsync', 'aegir/web-server', 'aegir/sudoers', 'aegir/web-include', 'aegir/authorized-key', 'aegir/known-host'];
+const AEGIR = [
+	'aegir/rsync',
+	'aegir/web-server',
+	'aegir/sudoers',
+	'aegir/web-include',
+	'aegir/php',
+	'aegir/mysql-client',
+	'aegir/apache-rewrite',
+	'aegir/authorized-key',
+	'aegir/known-host',
+];
 
 describe('planning with Aegir prerequisites', () => {
 	it('is off by default: the plan is exactly as before', () => {

@@ -82,7 +82,17 @@ async function run(target: SimulatedMember, plan: Plan & {aegir: AegirPrerequisi
 	return {outcome, finished, statuses};
 }
 
-const ROWS = ['aegir/rsync', 'aegir/web-server', 'aegir/sudoers', 'aegir/web-include', 'aegir/authorized-key', 'aegir/known-host'];
+const ROWS = [
+	'aegir/rsync',
+	'aegir/web-server',
+	'aegir/sudoers',
+	'aegir/web-include',
+	'aegir/php',
+	'aegir/mysql-client',
+	'aegir/apache-rewrite',
+	'aegir/authorized-key',
+	'aegir/known-host',
+];
 
 // Each test runs dozens of real shell scripts; on a loaded machine the two full runs take longer than vitest's 5 s default.
 describe('Aegir prerequisite steps on a simulated member', {timeout: 60_000}, () => {
@@ -99,7 +109,7 @@ describe('Aegir prerequisite steps on a simulated member', {timeout: 60_000}, ()
 		expect(first.outcome.exitCode).toBe(0);
 		expect(first.finished.find(event => event.stepId === 'aegir/rsync')?.message).toBe('fixed: install rsync');
 
-		// The table was handed on before anything changed: all seven to fix.
+		// The table was handed on before anything changed: all ten to fix.
 		expect(reports).toHaveLength(1);
 		expect(reports[0]!.rows.map(row => [row.id, row.ok])).toEqual([
 			['rsync', false],
@@ -107,11 +117,14 @@ describe('Aegir prerequisite steps on a simulated member', {timeout: 60_000}, ()
 			['aegir-account', false],
 			['sudoers', false],
 			['web-include', false],
+			['php', false],
+			['mysql-client', false],
+			['apache-rewrite', false],
 			['authorized-key', false],
 			['known-host', false],
 		]);
 		expect(first.finished.find(event => event.stepId === 'aegir/prerequisites')?.message).toBe(
-			`7 of 7 to fix: rsync, web server, ${me} user and group, sudo for web server reloads, web server reads Aegir's config, Aegir server's key authorized, member known to Aegir ssh`,
+			`10 of 10 to fix: rsync, web server, ${me} user and group, sudo for web server reloads, web server reads Aegir's config, PHP with MySQL, MySQL client, Apache's rewrite module, Aegir server's key authorized, member known to Aegir ssh`,
 		);
 
 		// What the stand-ins were asked to do, in order: the account, then the packages, then visudo on the temp file.
@@ -121,7 +134,9 @@ describe('Aegir prerequisite steps on a simulated member', {timeout: 60_000}, ()
 			`useradd --system --uid ${myUid} --gid ${me} --home-dir ${target.tree.home} --no-create-home --shell /bin/bash --comment Aegir ${me}`,
 			`usermod --append --groups www-data ${me}`,
 		]);
-		expect(commands.filter(line => line.startsWith('apt-get install')).map(line => line.split(' ').at(-1))).toEqual(['rsync', 'apache2']);
+		expect(commands.filter(line => line.startsWith('apt-get install')).map(line => line.split(' ').at(-1))).toEqual(['rsync', 'apache2', 'libapache2-mod-php', 'default-mysql-client']);
+		expect(commands.filter(line => line.startsWith('a2enmod'))).toEqual(['a2enmod -q rewrite']);
+		expect(readdirSync(target.tree.request.paths.apacheModsEnabled!).sort()).toEqual(['mpm_event.load', 'php8.2.load', 'rewrite.load']);
 		expect(commands.filter(line => line.startsWith('visudo'))).toHaveLength(1);
 
 		// What the fixes left, for real, in the tree.
@@ -135,7 +150,7 @@ describe('Aegir prerequisite steps on a simulated member', {timeout: 60_000}, ()
 
 		const second = await run(target, aegirPlan(target, reports));
 		expect(Object.values(second.statuses).every(status => status === 'ok')).toBe(true);
-		expect(second.finished.find(event => event.stepId === 'aegir/prerequisites')?.message).toBe('all 7 Aegir prerequisites met');
+		expect(second.finished.find(event => event.stepId === 'aegir/prerequisites')?.message).toBe('all 10 Aegir prerequisites met');
 		expect(target.commands()).toEqual(commands);
 	});
 
@@ -164,7 +179,7 @@ describe('Aegir prerequisite steps on a simulated member', {timeout: 60_000}, ()
 		expect(target.commands()).toEqual([]);
 		expect(existsSync(target.tree.request.paths.sudoersFile)).toBe(false);
 		expect(existsSync(path.join(target.tree.serverHome, '.ssh', 'known_hosts'))).toBe(false);
-		expect(reports.map(report => report.rows.filter(row => !row.ok).length)).toEqual([7]);
+		expect(reports.map(report => report.rows.filter(row => !row.ok).length)).toEqual([10]);
 	});
 
 	test('sudoers is never left invalid: when visudo rejects the new file the step fails and the old file stays', async () => {

@@ -8,6 +8,9 @@ import type {Transport} from '../../source/contracts/transport.js';
 import type {Prompter} from '../../source/contracts/prompter.js';
 import {DEFAULT_EXPORT_OPTIONS, DEFAULT_MOUNT_OPTIONS, type Host, type Pack, type PackFields} from '../../source/pack/types.js';
 import {forgedPackForTests, trustedPackForTests} from '../pack/trusted-pack.js';
+import {dropInContent} from '../../source/plan/exports-file.js';
+import {fstabLine} from '../../source/plan/fstab.js';
+import {markerContent} from '../../source/plan/steps/nfs-server.js';
 
 export const host = (name: string, address: string): Host => ({name, address, port: 22, user: 'root'});
 
@@ -90,3 +93,49 @@ export const machineAt = (...addresses: string[]): MachineIdentity => ({names: [
 /** Sync sources as the probe before planning finds them: these paths are directories (with these entries and sites). */
 export const localDirectories = (...paths: string[]): LocalSources =>
 	Object.fromEntries(paths.map(path => [path, {state: 'directory' as const, entries: [{path: 'x', type: 'file' as const}], sites: []}]));
+
+/**
+ * What a host answers to the NFS service probes (the server's unit and
+ * listener, a client's TCP connect): a healthy, enabled server at `address`.
+ * Undefined for any other command.
+ */
+export function nfsProbeAnswer(command: string, address: string, state: {enabled?: boolean; listening?: boolean} = {}): {output: string} | undefined {
+	const {enabled = true, listening = true} = state;
+	if (command.includes('aegir-pack-nfs-server')) {
+		const unit = enabled ? 'unit 0 enabled not-running-systemd' : 'unit 1 disabled not-running-systemd';
+		return {output: `${unit}\nss 0\n${listening ? `LISTEN 0 64 ${address}:2049 0.0.0.0:*` : ''}\n`};
+	}
+
+	if (command.includes('aegir-pack-nfs-wait')) return {output: listening ? 'tcp 0\n\n' : `tcp 1\nbash: line 1: /dev/tcp/${address}/2049: Connection refused\n`};
+	return undefined;
+}
+
+/** True for the read-only NFS service probes (they run in checks, also on a re-run with nothing to do). */
+export const isNfsProbe = (command: string) => command.includes('aegir-pack-nfs-server') || command.includes('aegir-pack-nfs-wait');
+
+/** Facts of a host where the whole pack is already in place. */
+export function configuredFacts(pack: Pack, name: string): Facts {
+	const installed = {status: 'ii', version: '1', installed: true};
+	const isServer = name === pack.nfsServer.name;
+	const base = makeFacts({
+		hostname: name,
+		// The share holds the marker and a platform.
+		sharedDir: {state: 'directory', entryCount: 2, sample: ['.aegir-pack-marker', 'drupal-10']},
+		marker: {present: true, readable: true, content: markerContent(pack)},
+	});
+	if (isServer) {
+		return {
+			...base,
+			packages: {'nfs-kernel-server': installed, 'nfs-common': installed, rsync: installed},
+			dropIn: {present: true, readable: true, content: dropInContent(pack)},
+			exports: pack.subnets.map(subnet => ({path: pack.exportPath, client: subnet, options: ['sync', 'wdelay', 'no_subtree_check', 'rw']})),
+		};
+	}
+
+	return {
+		...base,
+		packages: {'nfs-common': installed, rsync: installed},
+		fstab: {present: true, readable: true, content: `# /etc/fstab\n${fstabLine(pack)}\n`},
+		mount: {target: pack.exportPath, source: `${pack.nfsServer.address}:${pack.exportPath}`, fstype: 'nfs4', options: 'rw,nosuid,nodev'},
+	};
+}

@@ -1,17 +1,13 @@
 import {tmpdir} from 'node:os';
 import {describe, expect, it} from 'vitest';
-import type {Facts} from '../../source/plan/facts.js';
-import {dropInContent} from '../../source/plan/exports-file.js';
 import {fstabLine} from '../../source/plan/fstab.js';
 import {planPack} from '../../source/plan/planner.js';
 import type {Plan} from '../../source/plan/step.js';
-import {markerContent} from '../../source/plan/steps/nfs-server.js';
-import type {Pack} from '../../source/pack/types.js';
 import type {RunEvent} from '../../source/contracts/events.js';
 import {checkPlanGraph} from '../../source/run/plan-graph.js';
 import {runPlan} from '../../source/run/runner.js';
 import {FakeTransport} from '../run/fake-transport.js';
-import {host, localDirectories, machineAt, makeFacts, makePack, refusingPrompter} from './fixtures.js';
+import {configuredFacts, host, isNfsProbe, localDirectories, machineAt, makeFacts, makePack, nfsProbeAnswer, refusingPrompter} from './fixtures.js';
 import {runWithFacts} from './run-with-facts.js';
 import {trustedPackForTests} from '../pack/trusted-pack.js';
 import {CODE_TARGET_STATE_SCRIPT, WEB_CONFIG_STATE_SCRIPT} from '../../source/shell/web-config-scripts.js';
@@ -22,8 +18,8 @@ const isStateRead = (command: string) =>
 	[WEB_CONFIG_STATE_SCRIPT, CODE_TARGET_STATE_SCRIPT].some(script => command.startsWith(commandLine(['sh', '-c', script])));
 
 const PREFLIGHT = ['preflight/access', 'preflight/system', 'preflight/disk', 'preflight/aegir', 'preflight/aegir-ids'];
-const SERVER = ['nfs-server/directory', 'nfs-server/marker', 'nfs-server/exports-file', 'nfs-server/export'];
-const CLIENT = ['nfs-client/mount-point', 'nfs-client/fstab', 'nfs-client/mount'];
+const SERVER = ['nfs-server/directory', 'nfs-server/seed', 'nfs-server/marker', 'nfs-server/exports-file', 'nfs-server/export', 'nfs-server/service'];
+const CLIENT = ['nfs-client/mount-point', 'nfs-client/fstab', 'nfs-client/server-answers', 'nfs-client/mount'];
 /** A web head's own config, its test and reload, then the removal of what an earlier version copied. */
 const WEB = ['web/config-sync', 'web/reload', 'web/stale-config'];
 const MASTER_WEB = ['web/code-sync', ...WEB];
@@ -53,6 +49,7 @@ describe('planning pack shapes', () => {
 		expect(stepOf(plan, 'master', 'packages').title).toBe('packages nfs-kernel-server, rsync');
 		expect(stepOf(plan, 'web2', 'packages').title).toBe('packages nfs-common, rsync');
 		expect(stepOf(plan, 'web1', 'nfs-client/mount').dependsOn).toEqual([{host: 'master', id: 'nfs-server/export'}]);
+		expect(stepOf(plan, 'web1', 'nfs-client/server-answers').dependsOn).toEqual([{host: 'master', id: 'nfs-server/service'}]);
 		expect(stepOf(plan, 'web1', 'preflight/aegir-ids').after).toEqual(
 			['master', 'web1', 'web2'].map(name => ({host: name, id: 'preflight/aegir'})),
 		);
@@ -101,33 +98,6 @@ describe('planning pack shapes', () => {
 	});
 });
 
-/** Facts of a host where the whole pack is already in place. */
-function configuredFacts(pack: Pack, name: string): Facts {
-	const installed = {status: 'ii', version: '1', installed: true};
-	const isServer = name === pack.nfsServer.name;
-	const base = makeFacts({
-		hostname: name,
-		sharedDir: {state: 'directory', entryCount: 1, sample: ['.aegir-pack-marker']},
-		marker: {present: true, readable: true, content: markerContent(pack)},
-	});
-	if (isServer) {
-		return {
-			...base,
-			packages: {'nfs-kernel-server': installed, 'nfs-common': installed, rsync: installed},
-			dropIn: {present: true, readable: true, content: dropInContent(pack)},
-			exports: pack.subnets.map(subnet => ({path: pack.exportPath, client: subnet, options: ['sync', 'wdelay', 'no_subtree_check', 'rw']})),
-		};
-	}
-
-	return {
-		...base,
-		packages: {'nfs-common': installed, rsync: installed},
-		fstab: {present: true, readable: true, content: `# /etc/fstab\n${fstabLine(pack)}\n`},
-		mount: {target: pack.exportPath, source: `${pack.nfsServer.address}:${pack.exportPath}`, fstype: 'nfs4', options: 'rw'},
-	};
-}
-
-
 describe('a whole plan on hosts that are read, not changed', () => {
 	it('stops every host before any change when aegir uid/gid differ, with a table', async () => {
 		const pack = makePack();
@@ -152,7 +122,7 @@ describe('a whole plan on hosts that are read, not changed', () => {
 	});
 
 	it('leaves the own rsync steps out when Aegir itself syncs config and code; the reload stays for the tool\'s own changes', () => {
-		const plan = planPack(makePack(), {...options, syncedByAegir: true});
+		const plan = planPack(makePack(), {...options, aegirMode: true});
 		expect(ids(plan, 'master')).toEqual([...PREFLIGHT, 'packages', ...SERVER, 'web/reload']);
 		expect(ids(plan, 'web1')).toEqual([...PREFLIGHT, 'packages', ...CLIENT, 'web/reload']);
 		expect(stepOf(plan, 'web1', 'web/reload').after).toBeUndefined();
@@ -164,13 +134,14 @@ describe('a whole plan on hosts that are read, not changed', () => {
 		const transports: Record<string, FakeTransport> = {};
 		for (const hostPlan of plan.hosts) hostPlan.gatherFacts = async () => configuredFacts(pack, hostPlan.host.name);
 		const outcome = await runPlan(plan, {
-			connect: async target => (transports[target.name] = new FakeTransport(target.name)),
+			connect: async target => (transports[target.name] = new FakeTransport(target.name, command => nfsProbeAnswer(command, pack.nfsServer.address) ?? {})),
 			prompter: refusingPrompter,
 		});
 		expect(outcome.exitCode).toBe(0);
 		for (const row of outcome.recap) expect(row).toMatchObject({changed: 0, failed: 0, skipped: 0});
 		for (const transport of Object.values(transports)) {
-			expect(transport.execs.filter(command => !isStateRead(command))).toEqual([]);
+			// Only read-only looks: the live NFS service probes and the web steps' state reads.
+			expect(transport.execs.filter(command => !isNfsProbe(command) && !isStateRead(command))).toEqual([]);
 			expect(transport.pushes.every(push => push.dryRun)).toBe(true);
 		}
 	});
@@ -179,10 +150,12 @@ describe('a whole plan on hosts that are read, not changed', () => {
 		const pack = makePack();
 		const withPlatform = {...options, localSources: {[tmpdir()]: {state: 'directory' as const, entries: [{path: 'drupal-10', type: 'directory' as const}], sites: []}}};
 		const plan = planPack(pack, withPlatform);
-		const {outcome, events, transports} = await runWithFacts(plan, () => makeFacts(), true);
+		// Fresh hosts: no NFS server installed, nothing listening on 2049.
+		const nothing = (command: string) => nfsProbeAnswer(command, pack.nfsServer.address, {enabled: false, listening: false}) ?? {};
+		const {outcome, events, transports} = await runWithFacts(plan, () => makeFacts(), true, nothing);
 		expect(outcome.exitCode).toBe(0);
 		for (const transport of Object.values(transports)) {
-			expect(transport.execs.filter(command => !isStateRead(command))).toEqual([]);
+			expect(transport.execs.filter(command => !isNfsProbe(command) && !isStateRead(command))).toEqual([]);
 			expect(transport.pushes.every(push => push.dryRun)).toBe(true);
 		}
 
@@ -211,6 +184,12 @@ describe('a whole plan on hosts that are read, not changed', () => {
 				'mount -t nfs -o rw,hard,_netdev,nofail,nosuid,nodev -- 192.0.2.10:/var/aegir/platforms /var/aegir/platforms (onto the checked directory itself: a symbolic link there is refused)',
 			],
 		});
+		expect(finished('master', 'nfs-server/service')).toMatchObject({
+			status: 'changed',
+			commands: ['systemctl enable nfs-server', 'systemctl restart nfs-server', 'wait up to 15 s for a listener on port 2049'],
+		});
+		// The server is not there yet: the dry run trusts the server's service step to start it.
+		expect(finished('web1', 'nfs-client/server-answers')).toMatchObject({status: 'ok', message: expect.stringContaining("master's nfs-server/service starts it first")});
 		expect(finished('web1', 'nfs-client/mount-point').commands).toEqual(['mkdir -m 0755 -- /var/aegir/platforms (owned by aegir; a symbolic link there is refused)']);
 		expect(finished('master', 'web/code-sync')).toMatchObject({status: 'changed', message: 'would send 1 platform(s) (0 site(s), without their files/ and private/)'});
 		expect(finished('master', 'web/code-sync').commands?.[0]).toMatch(

@@ -26,10 +26,10 @@ describe('healthTable', () => {
 		expect(lines[0]).toBe('pack.example.com: healthy (3 hosts)');
 		expect(lines[1]).toMatch(/^checked \d{4}-\d\d-\d\d \d\d:\d\d:\d\d · last apply none recorded$/);
 		expect(lines.slice(3)).toEqual([
-			'  host    role        ssh  aegir     export nfs fstab mount alive marker',
-			'✔ master  master+NFS   ✔   1500:1500   ✔     ✔    –     –     ✔     ✔',
-			'✔ web1    slave        ✔   1500:1500   –     ✔    ✔     ✔     ✔     ✔',
-			'✔ web2    slave        ✔   1500:1500   –     ✔    ✔     ✔     ✔     ✔',
+			'  host    role        ssh  aegir     export boot nfs fstab mount alive marker',
+			'✔ master  master+NFS   ✔   1500:1500   ✔     ✔    ✔    –     –     ✔     ✔',
+			'✔ web1    slave        ✔   1500:1500   –     –    ✔    ✔     ✔     ✔     ✔',
+			'✔ web2    slave        ✔   1500:1500   –     –    ✔    ✔     ✔     ✔     ✔',
 		]);
 		expect(text).not.toContain('Problems');
 	});
@@ -39,14 +39,14 @@ describe('healthTable', () => {
 		expect(text).toContain('pack.example.com: 3 problems on 3 of 3 hosts');
 		expect(text).toContain(
 			[
-				'✖ master  master+NFS   ✔   1500:1500   ✔     ✖    –     –     ✔     ✔',
-				'✖ web1    slave        ✔   1500:1500   –     ✔    ✔     ✖     –     –',
-				'✖ web2    slave        ✖   –           –     –    –     –     –     –',
+				'✖ master  master+NFS   ✔   1500:1500   ✔     ✔    ✖    –     –     ✔     ✔',
+				'✖ web1    slave        ✔   1500:1500   –     –    ✔    ✔     ✖     –     –',
+				'✖ web2    slave        ✖   –           –     –    –    –     –     –     –',
 			].join('\n'),
 		);
 		expect(text.split('Problems:\n')[1]).toBe(
 			[
-				'master: NFS server not running: nothing listens on port 2049 — start it: run `systemctl start nfs-server` on master',
+				'master: NFS server not running: nothing listens on port 2049; not running systemd — run `systemctl restart nfs-server` on master, or apply the pack again',
 				'web1: /var/aegir/platforms is not mounted — run `mount -- /var/aegir/platforms` on web1, or apply the pack again',
 				'web2: SSH connection refused — start sshd on web2, or fix its SSH port',
 				'',
@@ -60,7 +60,7 @@ describe('healthTable', () => {
 		const text = healthTable(evaluateHealth(longPack, observations, {checkedAt: CHECKED_AT}), {columns: 80, colour: false});
 		const table = text.split('\n\nProblems:')[0]!.split('\n');
 		expect(table.filter(line => width(line) > 80)).toEqual([]);
-		expect(text).toMatch(/^✔ web-frontend-…  slave /m);
+		expect(text).toMatch(/^✔ web-fron…  slave /m);
 		expect(table.some(line => width(line) === 80)).toBe(true);
 	});
 
@@ -84,7 +84,9 @@ describe('healthJson', () => {
 		const parsed = JSON.parse(healthJson(sick)) as HealthReport;
 		expect(parsed).toEqual(sick);
 		expect(Object.keys(parsed)).toEqual(['pack', 'checkedAt', 'healthy', 'rows']);
-		expect(Object.keys(parsed.rows[0]!)).toEqual(['host', 'address', 'roles', 'reachable', 'aegir', 'checks', 'problems']);
+		expect(Object.keys(parsed.rows[0]!)).toEqual(['host', 'address', 'roles', 'reachable', 'aegir', 'nfsService', 'checks', 'problems']);
+		expect(parsed.rows[0]!.nfsService).toEqual({enabled: 'enabled', active: 'not running systemd', answering: false});
+		expect(Object.keys(parsed.rows[1]!)).toEqual(['host', 'address', 'roles', 'reachable', 'aegir', 'checks', 'problems']);
 		expect(parsed.rows[0]!.checks[0]).toEqual({id: 'reachable', label: 'reachable', ok: true, detail: 'logged in, state read (master)'});
 		expect(healthJson(sick).endsWith('}\n')).toBe(true);
 	});

@@ -5,6 +5,7 @@
 // (source/aegir-run/prerequisite-state.ts); the plan holds no state itself.
 
 import type {PrerequisiteReport} from '../../aegir/prerequisite-types.js';
+import type {WebServerKind} from '../../aegir/web-server.js';
 import type {Transport} from '../../contracts/transport.js';
 import type {Host} from '../../pack/types.js';
 
@@ -21,4 +22,6 @@ export interface AegirPrerequisiteSource {
 	serverTransport(): Promise<Transport>;
 	/** A member's report as first read, before any fix: the run shows it as a table. */
 	shown(report: PrerequisiteReport): void;
+	/** The web server a member runs, from its latest report (Aegir's save of a new member needs it). */
+	webServerOf?(hostName: string): WebServerKind | undefined;
 }

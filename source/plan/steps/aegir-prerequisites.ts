@@ -22,6 +22,9 @@ export const AEGIR_ROW_STEPS: ReadonlyArray<{id: PrerequisiteId; title: string}>
 	{id: 'web-server', title: 'web server'},
 	{id: 'sudoers', title: 'sudo for web server reloads'},
 	{id: 'web-include', title: "web server reads Aegir's config"},
+	{id: 'php', title: 'PHP with MySQL'},
+	{id: 'mysql-client', title: 'MySQL client'},
+	{id: 'apache-rewrite', title: "Apache's rewrite module"},
 	{id: 'authorized-key', title: "Aegir server's key authorized"},
 	{id: 'known-host', title: 'member known to Aegir ssh'},
 ];

@@ -18,6 +18,7 @@ import {
 import {linkRefusal} from '../../shell/path-guard.js';
 import {unifiedDiff} from '../../shell/unified-diff.js';
 import type {Facts, MountFact} from '../facts.js';
+import {CLUSTER_SLAVE_KEPT, keptClusterSlaveEntry} from '../cluster-slave-fstab.js';
 import {editFstab, effectiveMountOptions, fstabLine, missingMountFlags, nfsSource} from '../fstab.js';
 import type {ResolvedPlanOptions} from '../options.js';
 import {FSTAB_VALIDATE, describeSafeEdit, expectedFrom, safeEdit, type SafeEditOptions} from '../../shell/safe-edit.js';
@@ -204,6 +205,7 @@ export function fstabStep(host: Host, pack: Pack, options: ResolvedPlanOptions):
 		host: host.name,
 		check({facts}) {
 			if (facts.fstab.present && !facts.fstab.readable) return {state: 'fail', message: `${target} ${facts.fstab.problem ?? 'cannot be read'}`};
+			if (keptClusterSlaveEntry(facts, pack)) return {state: 'ok', message: CLUSTER_SLAVE_KEPT};
 			const {edit, diff} = plan(facts);
 			if (!edit.changed) return {state: 'ok', message: 'exactly one entry, as wanted'};
 			const message =

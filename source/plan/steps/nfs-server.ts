@@ -142,7 +142,10 @@ export function exportsFileStep(host: Host, pack: Pack, files: Pick<PackFiles, '
 }
 
 /**
- * exportfs -ra, then a reload where an init system runs the NFS server; absent init is fine.
+ * exportfs -ra, then a reload where systemd runs the NFS server and it is
+ * active (the "reload" of Aegir's pack documentation). Starting a server that
+ * is not running, and enabling it for boot, is the service step's job
+ * (./nfs-service.ts), which runs next and checks it whatever happened here.
  * exportfs resolves the export path: it must be the directory itself, not a link the aegir user planted.
  */
 export const EXPORT_SCRIPT = `${PATH_GUARD}
@@ -155,8 +158,7 @@ if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
 		systemctl reload nfs-server || exit $?
 		echo "aegir-pack: reloaded nfs-server"
 	else
-		echo "aegir-pack: nfs-server was not running: enabling and starting it"
-		systemctl enable --now nfs-server || exit $?
+		echo "aegir-pack: nfs-server is not running: the service step starts it"
 	fi
 elif [ -x /etc/init.d/nfs-kernel-server ] && /etc/init.d/nfs-kernel-server status >/dev/null 2>&1; then
 	/etc/init.d/nfs-kernel-server reload || exit $?

@@ -2,6 +2,7 @@
 // The answers become a Pack through checkAnswers (checkPack); missing or bad
 // flags come back as messages naming the flag (the CLI exits 2).
 import type {Host, Pack, Problem} from '../../pack/types.js';
+import type {PlanOptions} from '../../plan/options.js';
 import type {WizardInit} from './types.js';
 import {presetFromFlags, type WizardFlags} from './preset.js';
 import {acceptedWideSubnets, checkAnswers, clientHosts, subnetsText, unconsentedWideSubnets} from './selectors.js';
@@ -14,7 +15,7 @@ export type PlainOutcome =
 	| {kind: 'refused'; messages: string[]; review?: string};
 
 /** `aegir`: Aegir's web servers can be named like known hosts; those used are new hosts, saved with the pack. */
-export function plainWizard(flags: WizardFlags, knownHosts: readonly Host[], aegir?: WizardInit['aegir']): PlainOutcome {
+export function plainWizard(flags: WizardFlags, knownHosts: readonly Host[], aegir?: WizardInit['aegir'], planOptions?: PlanOptions): PlainOutcome {
 	const preset = presetFromFlags(flags, knownHosts, aegir?.servers);
 	const messages = preset.errors.map(error => error.message);
 	if (flags.name === undefined) messages.push("--name is required: the pack's Aegir server name, e.g. pack.example.com");
@@ -31,7 +32,7 @@ export function plainWizard(flags: WizardFlags, knownHosts: readonly Host[], aeg
 	messages.push(...(problems ?? []).map(flagMessage));
 	if (messages.length > 0 || !pack) return {kind: 'refused', messages: unique(messages)};
 
-	const review = reviewText(pack, acceptedWideSubnets(state));
+	const review = reviewText(pack, planOptions, acceptedWideSubnets(state));
 	// Consent is not a pack rule: without a terminal only the flag gives it.
 	const wide = unconsentedWideSubnets(state).map(width => wideRefusal(width, pack.exportPath));
 	if (wide.length > 0) return {kind: 'refused', review, messages: wide};

@@ -66,7 +66,7 @@ export function rerunReviewText(review: RerunReview): string {
 
 /** What a new slave gets, in the words of the list of steps the plan reads. */
 function newSlaveWork(after: Pack, slave: Host, options: ResolvedPlanOptions): string {
-	return reviewWordsFor(situationOf(after, slave, options)).join(', ');
+	return reviewWordsFor(situationOf(after, slave, options), {options}).join(', ');
 }
 
 /** The export the pack has once the run succeeds. */

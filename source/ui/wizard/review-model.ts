@@ -5,24 +5,29 @@
 import {nfsClients, packHosts, type Host, type PackFields} from '../../pack/types.js';
 import {dropInContent} from '../../plan/exports-file.js';
 import {fstabLine as plannedFstabLine} from '../../plan/fstab.js';
-import {resolvePlanOptions} from '../../plan/options.js';
+import {resolvePlanOptions, type PlanOptions} from '../../plan/options.js';
+import {reviewWordsFor, situationOf} from '../../plan/role-steps.js';
 import {packFiles} from '../../plan/pack-files.js';
 
 export type ReviewRow = {role: string; host: string; address: string; action: string};
 
-export function reviewRows(pack: PackFields): ReviewRow[] {
+/** `master + NFS`, `slave`, `NFS server`: what the host is in the pack. */
+function roleText(roles: readonly string[]): string {
+	const web = roles.includes('master') ? 'master' : roles.includes('slave') ? 'slave' : undefined;
+	if (!roles.includes('nfs-server')) return web ?? 'host';
+	return web ? `${web} + NFS` : 'NFS server';
+}
+
+/**
+ * One row per host: its role and what it gets, in the words of the one list
+ * of what each role gets (source/plan/role-steps.ts), with the run's options
+ * (Aegir here or not, this machine, prerequisites).
+ */
+export function reviewRows(pack: PackFields, planOptions?: PlanOptions): ReviewRow[] {
+	const options = resolvePlanOptions(planOptions);
 	return packHosts(pack).map(host => {
-		const isServer = host.name === pack.nfsServer.name;
-		const isMaster = host.name === pack.master.name;
-		if (isMaster && isServer) {
-			return row(host, 'master + NFS', 'exports the share; gets code by rsync');
-		}
-		if (isMaster) return row(host, 'master', 'gets code by rsync; mounts the share');
-		if (isServer && pack.slaves.some(slave => slave.name === host.name)) {
-			return row(host, 'slave + NFS', 'exports the share; gets web config');
-		}
-		if (isServer) return row(host, 'NFS server', 'installs NFS server; exports the share');
-		return row(host, 'slave', 'gets web config by rsync; mounts share');
+		const at = situationOf(pack, host, options);
+		return row(host, roleText(at.roles), reviewWordsFor(at, {options}).join(', '));
 	});
 }
 

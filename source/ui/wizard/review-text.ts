@@ -1,11 +1,12 @@
 // The review as plain text, for runs without a terminal (and for logs).
 import {aegirContextName} from '../../pack/validate.js';
 import type {Pack} from '../../pack/types.js';
+import type {PlanOptions} from '../../plan/options.js';
 import {clientNames, exportsFile, fstabFile, exportsLines, fstabLine, reviewRows, reviewWarnings} from './review-model.js';
 
 /** `accepted`: lines saying which wide subnets were agreed to (see selectors.acceptedWideSubnets). */
-export function reviewText(pack: Pack, accepted: readonly string[] = []): string {
-	const rows = reviewRows(pack);
+export function reviewText(pack: Pack, planOptions?: PlanOptions, accepted: readonly string[] = []): string {
+	const rows = reviewRows(pack, planOptions);
 	const header = {role: 'ROLE', host: 'HOST', address: 'ADDRESS', action: 'WHAT IS DONE'};
 	const all = [header, ...rows];
 	const width = (key: 'role' | 'host' | 'address') => Math.max(...all.map(r => r[key].length));

@@ -151,6 +151,7 @@ export function Wizard({init, store, onDone, onQuit, onCancel, onDetails, onReru
 						})
 					}
 					onCancel={onCancel}
+					planOptions={planOptions}
 				/>
 			);
 	}

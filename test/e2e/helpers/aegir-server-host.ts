@@ -21,11 +21,19 @@ export const RECORD_FILE = '/var/tmp/drush-calls.jsonl';
 export const STORE_DIR = '/root/aegir-pack-store';
 const SSH_CONFIG = '/root/aegir-pack-ssh-config';
 
-/** sudo resets the environment: the wrapper names the record file itself. */
+/** The stand-in's knobs (DRUSH_RECORDER_*), one `KEY=value` a line: sudo resets the environment, so the wrapper reads them here. */
+export const KNOBS_FILE = '/var/tmp/drush-recorder.env';
+
+/** sudo resets the environment: the wrapper names the record file and reads the knobs itself. */
 const DRUSH_WRAPPER = `#!/bin/sh
 # aegir-pack LAB TEST STAND-IN FOR DRUSH (never outside the lab): records each call, changes nothing.
 DRUSH_RECORD_FILE=\${DRUSH_RECORD_FILE:-${RECORD_FILE}}
 export DRUSH_RECORD_FILE
+if [ -f ${KNOBS_FILE} ]; then
+	while IFS='=' read -r key value; do
+		case $key in DRUSH_RECORDER_*) export "$key=$value" ;; esac
+	done < ${KNOBS_FILE}
+fi
 exec /usr/local/lib/aegir-pack-test/drush "$@"
 `;
 
@@ -49,6 +57,8 @@ export type AegirServerHost = {
 	clearCalls(): Promise<void>;
 	/** Write `~aegir/.drush/<context>.alias.drushrc.php` as provision does (owned by aegir, 0440). */
 	writeAlias(context: string, fields: Record<string, AliasValue>): Promise<void>;
+	/** Set the stand-in's knobs for the next calls (replaces the earlier ones; {} clears them). */
+	knobs(values: Record<string, string>): Promise<void>;
 };
 
 function quote(text: string): string {
@@ -109,8 +119,13 @@ chown -R aegir: /var/aegir/config /var/aegir/platforms
 		},
 		async writeAlias(context, fields) {
 			const file = `/var/aegir/.drush/${aliasFileName(context)}`;
+			// Replaced, not edited: provision rewrites a read-only (0440) alias file the same way.
+			await lab.exec(name, `rm -f ${file}`);
 			await lab.writeFile(name, file, aliasFileText(context, fields));
 			await lab.exec(name, `chown aegir: ${file} && chmod 0440 ${file}`);
+		},
+		async knobs(values) {
+			await lab.writeFile(name, KNOBS_FILE, Object.entries(values).map(([key, value]) => `${key}=${value}\n`).join(''));
 		},
 	};
 	await host.writeAlias('server_master', webServerFields(`${name}.example.com`, 'apache'));

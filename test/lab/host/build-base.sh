@@ -42,6 +42,12 @@ in_root apt-get install -y -qq --download-only \
 # check and fix Aegir's web server prerequisites for real (policy-rc.d below
 # keeps it from starting).
 in_root apt-get install -y -qq --download-only apache2 >/dev/null
+# What Aegir's remote web server documentation asks of a head beyond that: PHP
+# with its MySQL extension and Apache's PHP module, and a MySQL client (in
+# bookworm: MariaDB's, through default-mysql-client). The prerequisite fixes
+# install these offline; Apache's rewrite module ships with apache2.
+in_root apt-get install -y -qq --download-only \
+	php-cli php-mysql libapache2-mod-php php-fpm default-mysql-client >/dev/null
 
 # The lab's own NFS server (a stand-in for the kernel's nfsd, which these
 # machines lack): nfs-ganesha with the VFS backend, unpacked under /opt and not

@@ -41,9 +41,9 @@ describe('HealthScreen', {timeout: TEST_MS}, () => {
 		check.open(sick());
 		const frame = await waitForFrame(app, frame => frame.includes('problems on'), WAIT_MS);
 		expect(frame).toContain('pack.example.com: 2 problems on 2 of 3 hosts');
-		expect(frame).toContain('  host    role        ssh  aegir     export nfs fstab mount alive marker');
-		expect(frame).toContain('✖ web1    slave        ✔   1500:1500   –     ✔    ✔     ✖     –     –');
-		expect(frame).toContain('master: NFS server not running: nothing listens on port 2049 — start it:');
+		expect(frame).toContain('  host    role        ssh  aegir     export boot nfs fstab mount alive marker');
+		expect(frame).toContain('✖ web1    slave        ✔   1500:1500   –     –    ✔    ✔     ✖     –     –');
+		expect(frame).toContain('master: NFS server not running: nothing listens on port 2049; not running');
 		expect(frame).toContain('exit code 1: problems found');
 		expect(overflow(app.lastFrame() ?? '')).toEqual([]);
 	});

@@ -34,6 +34,25 @@ describe('what the review shows', () => {
 		expect(reviewRows(savedPack)[0]).toMatchObject({role: 'master + NFS', host: 'web1', address: '192.0.2.11'});
 	});
 
+	test("each row is what the host gets from the one per-role list, with the run's options", () => {
+		const pack = {...savedPack, slaves: [web2, web3], nfsServer: storage};
+		expect(reviewRows(pack).map(row => row.action)).toEqual([
+			'nfs-common, rsync, mount, fstab entry, config sync',
+			'nfs-common, rsync, mount, fstab entry, config sync',
+			'nfs-common, rsync, mount, fstab entry, config sync',
+			'nfs-kernel-server, exports the share, seeds it first when empty',
+		]);
+		// With Aegir here, its verify brings config and code; its prerequisites are checked on the web heads.
+		expect(reviewRows(pack, {aegirMode: true, aegirPrerequisites: true}).map(row => row.action)).toEqual([
+			'nfs-common, rsync, mount, fstab entry, Aegir verify, Aegir prerequisites',
+			'nfs-common, rsync, mount, fstab entry, Aegir verify, Aegir prerequisites',
+			'nfs-common, rsync, mount, fstab entry, Aegir verify, Aegir prerequisites',
+			'nfs-kernel-server, exports the share, seeds it first when empty',
+		]);
+		// The machine running the tool gets nothing rsynced.
+		expect(reviewRows(savedPack, {thisMachine: {names: [], addresses: ['192.0.2.11']}})[0]!.action).toBe('nfs-kernel-server, exports the share');
+	});
+
 	test('warnings say the NFS server is a single point of failure and UID/GID must match; zero slaves is warned', () => {
 		const warnings = reviewWarnings({...savedPack, slaves: []});
 		expect(warnings.join('\n')).toMatch(/web1 is a single point of failure/);
@@ -47,8 +66,8 @@ describe('what the review shows', () => {
 			'Pack pack.example.com (Aegir context server_packexamplecom)',
 			'',
 			'ROLE          HOST  ADDRESS     WHAT IS DONE',
-			'master + NFS  web1  192.0.2.11  exports the share; gets code by rsync',
-			'slave         web2  192.0.2.12  gets web config by rsync; mounts share',
+			'master + NFS  web1  192.0.2.11  nfs-kernel-server, rsync, exports the share, config sync, code sync',
+			'slave         web2  192.0.2.12  nfs-common, rsync, mount, fstab entry, config sync',
 		]);
 		expect(text).toContain('/etc/fstab on web2:');
 		expect(text).toContain('Warning: web1 is a single point of failure');

@@ -4,6 +4,7 @@ import {Box, Text, useInput} from 'ink';
 import {PickList} from '../../components/pick-list.js';
 import {useState} from 'react';
 import type {PackFields} from '../../../pack/types.js';
+import type {PlanOptions} from '../../../plan/options.js';
 import {ChoiceRow} from '../../components/choice-row.js';
 import {Messages} from '../../components/messages.js';
 import {Screen} from '../../components/screen.js';
@@ -31,7 +32,8 @@ export function ReviewScreen({
 	onConfirm,
 	onDetails,
 	onCancel,
-}: ScreenArgs & {onConfirm: () => void; onDetails?: () => void; onCancel: () => void}) {
+	planOptions,
+}: ScreenArgs & {onConfirm: () => void; onDetails?: () => void; onCancel: () => void; planOptions?: PlanOptions}) {
 	const pack = draftPack(state);
 	const problems = reviewProblems(state);
 	const errors = [...screenErrors(state), ...(state.review.error ? [state.review.error] : [])];
@@ -84,7 +86,7 @@ export function ReviewScreen({
 			}
 			width={size.columns}
 		>
-			{pack ? <HostTable pack={pack} width={size.columns} rows={tableRows} scrollable={!editing} /> : null}
+			{pack ? <HostTable pack={pack} width={size.columns} rows={tableRows} scrollable={!editing} planOptions={planOptions} /> : null}
 			{editing ? (
 				<Box flexDirection="column" marginTop={1}>
 					<PickList items={EDIT_ITEMS} onSelect={item => dispatch({type: 'edit-step', step: item.value})} />
@@ -129,11 +131,11 @@ function fileLines(pack: PackFields, width: number): Line[] {
 	return lines;
 }
 
-type HostTableProps = {pack: PackFields; width: number; rows: number; scrollable: boolean};
+type HostTableProps = {pack: PackFields; width: number; rows: number; scrollable: boolean; planOptions?: PlanOptions};
 
 /** Role, host, address and what will be done; scrolls with Up/Down when it does not fit. */
-function HostTable({pack, width, rows: available, scrollable}: HostTableProps) {
-	const rows = reviewRows(pack);
+function HostTable({pack, width, rows: available, scrollable, planOptions}: HostTableProps) {
+	const rows = reviewRows(pack, planOptions);
 	const visible = Math.max(1, available - 1 - (rows.length > available - 1 ? 1 : 0));
 	const [offset, setOffset] = useState(0);
 	useInput(
