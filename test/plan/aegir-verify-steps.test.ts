@@ -71,7 +71,8 @@ describe('Aegir mode: the Aegir pane', () => {
 		expect(pane.host.name).toBe(AEGIR_HOST_NAME);
 		expect(pane.roles).toEqual(['aegir-server']);
 		expect(pane.steps[0]!.dependsOn).toEqual(['master', 'web1', 'web2'].map(name => ({host: name, id: plan.hosts.find(hostPlan => hostPlan.host.name === name)!.steps.at(-1)!.id})));
-		expect(pane.steps.find(step => step.id === 'aegir/verify:server_web1')!.dependsOn).toEqual([{host: 'web1', id: 'nfs-client/mount'}]);
+		// After the head's own last step (its web server reload of the tool's own changes): Aegir verifies a head that is ready.
+		expect(pane.steps.find(step => step.id === 'aegir/verify:server_web1')!.dependsOn).toEqual([{host: 'web1', id: 'web/reload'}]);
 		expect(plan.notes).toContain('Aegir runs here: its own verify brings config and code to the heads (the Aegir pane); aegir-pack rsyncs nothing');
 		// Outside Aegir mode the plan is as before: no pane.
 		expect(planPack(pack, base).hosts.map(hostPlan => hostPlan.host.name)).toEqual(['master', 'web1', 'web2']);

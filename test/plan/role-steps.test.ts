@@ -8,6 +8,8 @@ import {resolvePlanOptions} from '../../source/plan/options.js';
 import {planPack} from '../../source/plan/planner.js';
 import {healthChecksFor, reviewWordsFor, situationOf} from '../../source/plan/role-steps.js';
 import type {Pack} from '../../source/pack/types.js';
+import {CODE_SYNC_STEP} from '../../source/plan/steps/code-sync.js';
+import {CONFIG_SYNC_STEP} from '../../source/plan/steps/config-sync.js';
 import {host, localDirectories, makePack} from './fixtures.js';
 import {trustedPackForTests} from '../pack/trusted-pack.js';
 
@@ -41,8 +43,9 @@ describe('one list of what each role gets', () => {
 					}
 
 					expect(reviewWordsFor(at, {options}).length, hostPlan.host.name).toBeGreaterThan(0);
-					// The review says "config sync" exactly when the plan rsyncs config there.
-					expect(reviewWordsFor(at, {options}).includes('config sync'), hostPlan.host.name).toBe(ids.includes('sync/config'));
+					// The review says "config sync" and "code sync" exactly when the plan rsyncs them there.
+					expect(reviewWordsFor(at, {options}).includes('config sync'), hostPlan.host.name).toBe(ids.includes(CONFIG_SYNC_STEP));
+					expect(reviewWordsFor(at, {options}).includes('code sync'), hostPlan.host.name).toBe(ids.includes(CODE_SYNC_STEP));
 				}
 			});
 		}

@@ -12,7 +12,7 @@ import {exportIsEmpty, seedStep} from '../../source/plan/steps/seed.js';
 import {markerContent} from '../../source/plan/steps/nfs-server.js';
 import type {Facts} from '../../source/plan/facts.js';
 import {FakeTransport} from '../run/fake-transport.js';
-import {host, localDirectories, makeContext, makeFacts, makePack} from './fixtures.js';
+import {host, localDirectories, makeContext, makeFacts, makePack, makeSandboxPack} from './fixtures.js';
 
 const storage = host('storage', '192.0.2.20');
 const separate = makePack({nfsServer: storage});
@@ -106,7 +106,7 @@ describe('a seed from this machine, for real (tar and find on temp trees)', () =
 		writeFileSync(path.join(source, 'drupal-10', 'web', 'sites', 'site1', 'files', 'an upload.txt'), 'uploaded\n');
 		symlinkSync('site1', path.join(source, 'drupal-10', 'web', 'sites', 'alias.example.com'));
 		writeFileSync(path.join(share, '.aegir-pack-marker'), 'marker\n');
-		const pack = makePack({exportPath: share});
+		const pack = makeSandboxPack(share);
 		const options = resolvePlanOptions({platformsDir: source, localSources: localDirectories(source), thisMachine: {names: [], addresses: []}});
 		return {source, share, pack, step: seedStep(pack.nfsServer, pack, options)};
 	}
@@ -132,7 +132,7 @@ describe('a seed from this machine, for real (tar and find on temp trees)', () =
 	it('an empty directory here has nothing to seed, so a re-run stays a no-op', async () => {
 		const {step} = arrange();
 		const empty = temp();
-		const pack = makePack({exportPath: temp()});
+		const pack = makeSandboxPack(temp());
 		const nothing = seedStep(pack.nfsServer, pack, resolvePlanOptions({platformsDir: empty, localSources: localDirectories(empty)}));
 		const context = makeContext(local(), makeFacts({sharedDir: {state: 'directory', entryCount: 0, sample: []}}), {openPeer: async () => local()});
 		expect(await nothing.check(context)).toEqual({state: 'ok', message: 'nothing to seed: no other host holds platforms'});

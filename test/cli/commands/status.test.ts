@@ -102,10 +102,10 @@ describe('status with fake hosts in place of SSH', () => {
 	});
 
 	test('without a terminal: the plain table, and exit 1 when the NFS server is not running', async () => {
-		checkWith(async host => new FakeTransport(host.name, command => (isServiceProbe(command) && host.name === 'master' ? {output: 'ss 0\n\n'} : healthyAnswer(host, command))));
+		checkWith(async host => new FakeTransport(host.name, command => (isServiceProbe(command) && host.name === 'master' ? {output: 'unit 0 enabled not-running-systemd\nss 0\n\n'} : healthyAnswer(host, command))));
 		const {context, output} = statusContext();
 		expect(await statusCommand(['pack.example.com'], context)).toBe(1);
 		expect(output.out).toContain('pack.example.com: 1 problem on 1 of 3 hosts');
-		expect(output.out).toContain('master: NFS server not running: nothing listens on port 2049 — start it');
+		expect(output.out).toContain('master: NFS server not running: nothing listens on port 2049; not running systemd — run `systemctl restart nfs-server` on master, or apply the pack again');
 	});
 });

@@ -37,16 +37,16 @@ describe('what the review shows', () => {
 	test("each row is what the host gets from the one per-role list, with the run's options", () => {
 		const pack = {...savedPack, slaves: [web2, web3], nfsServer: storage};
 		expect(reviewRows(pack).map(row => row.action)).toEqual([
-			'nfs-common, rsync, mount, fstab entry, config sync',
+			'nfs-common, rsync, mount, fstab entry, config sync, code sync',
 			'nfs-common, rsync, mount, fstab entry, config sync',
 			'nfs-common, rsync, mount, fstab entry, config sync',
 			'nfs-kernel-server, exports the share, seeds it first when empty',
 		]);
 		// With Aegir here, its verify brings config and code; its prerequisites are checked on the web heads.
 		expect(reviewRows(pack, {aegirMode: true, aegirPrerequisites: true}).map(row => row.action)).toEqual([
-			'nfs-common, rsync, mount, fstab entry, Aegir verify, Aegir prerequisites',
-			'nfs-common, rsync, mount, fstab entry, Aegir verify, Aegir prerequisites',
-			'nfs-common, rsync, mount, fstab entry, Aegir verify, Aegir prerequisites',
+			'nfs-common, rsync, mount, fstab entry, Aegir prerequisites, Aegir verify',
+			'nfs-common, rsync, mount, fstab entry, Aegir prerequisites, Aegir verify',
+			'nfs-common, rsync, mount, fstab entry, Aegir prerequisites, Aegir verify',
 			'nfs-kernel-server, exports the share, seeds it first when empty',
 		]);
 		// The machine running the tool gets nothing rsynced.
