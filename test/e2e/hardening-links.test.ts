@@ -18,13 +18,13 @@ const HOSTS = ['master', 'web1', 'web2'];
 const refusal = (path: string, target: string) => `${path} is a symbolic link to ${target}, where`;
 const MARKER = `${SHARE}/.aegir-pack-marker`;
 
-/** A client of an NFS server that failed: every step before its mount done, the mount and what follows skipped waiting for the export. */
+/** A client of an NFS server that failed: every step before its wait for the server done; that wait, the mount and what follows skipped waiting for master. */
 function expectSkippedFromTheMount(stdout: string, client: string): void {
 	const lines = stepLines(stdout, client);
-	const mount = lines.findIndex(line => line.includes('NFS mount from master'));
-	expect(mount, stdout).toBeGreaterThan(0);
-	for (const line of lines.slice(0, mount)) expect(line).toMatch(/\s(ok|changed)\s/);
-	for (const line of lines.slice(mount)) expect(line).toMatch(/\sskipped\s.*waits for master: export active/);
+	const wait = lines.findIndex(line => line.includes('NFS server master answers on port 2049'));
+	expect(wait, stdout).toBeGreaterThan(0);
+	for (const line of lines.slice(0, wait)) expect(line).toMatch(/\s(ok|changed)\s/);
+	for (const line of lines.slice(wait)) expect(line).toMatch(/\sskipped\s.*waits for master: /);
 }
 
 /** The live per-mount flags of the share on a host. */

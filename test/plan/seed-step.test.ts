@@ -3,12 +3,13 @@
 // export, nothing deleted, then both are listed and compared. Decisions on
 // fake hosts; the copy itself with real tar and find on temp trees.
 import {chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs';
+import {execFileSync} from 'node:child_process';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {LocalTransport} from '../../source/aegir-run/local-transport.js';
 import {resolvePlanOptions} from '../../source/plan/options.js';
-import {exportIsEmpty, seedStep} from '../../source/plan/steps/seed.js';
+import {exportIsEmpty, seedStep, TAR_CREATE_SCRIPT, TAR_EXTRACT_SCRIPT} from '../../source/plan/steps/seed.js';
 import {markerContent} from '../../source/plan/steps/nfs-server.js';
 import type {Facts} from '../../source/plan/facts.js';
 import {FakeTransport} from '../run/fake-transport.js';
@@ -54,7 +55,7 @@ describe('what the seed step decides', () => {
 				"seed /var/aegir/platforms (empty) from master:/var/aegir/platforms (3 entries, with the sites' files/ and private/), streamed through this machine (no keys between hosts), nothing deleted",
 			commands: [
 				'on master: tar --one-file-system --numeric-owner -C /var/aegir/platforms -cpf - .   (read only)',
-				'on storage: tar --numeric-owner -C /var/aegir/platforms -xpf -   (streamed through this machine; nothing deleted)',
+				'on storage: tar --numeric-owner -C /var/aegir/platforms --no-overwrite-dir -xpf -   (streamed through this machine; nothing deleted; the export directory keeps its owner and mode)',
 				'then both trees are listed and compared (path, type, size, mode, owner, group, link)',
 			],
 		});
@@ -95,7 +96,7 @@ describe('what the seed step decides', () => {
 	});
 });
 
-describe('a seed from this machine, for real (tar and find on temp trees)', () => {
+describe('the seed, for real (tar and find on temp trees)', () => {
 	function arrange() {
 		const source = temp();
 		const share = temp();
@@ -114,24 +115,28 @@ describe('a seed from this machine, for real (tar and find on temp trees)', () =
 	// uid 0: commands "as root" run as they are (the test needs no sudo; it changes nothing outside its temp trees).
 	const local = () => new LocalTransport({hostName: 'local', uid: 0});
 
-	it('an empty export gets the whole tree (sites and their uploads, modes, links); the source and the marker are left as they were', async () => {
-		const {source, share, step} = arrange();
-		const server = local();
-		const context = makeContext(server, makeFacts({sharedDir: {state: 'directory', entryCount: 1, sample: ['.aegir-pack-marker']}}), {openPeer: async () => local()});
-		const check = await step.check(context);
-		expect(check).toMatchObject({state: 'change', message: expect.stringContaining(`from this machine:${source} (this machine's platforms)`)});
-		expect(await step.apply(context)).toEqual({message: 'seeded from this machine: 9 entries, listings equal'});
+	it('the seed scripts copy the whole tree (sites and their uploads, modes, links); the source, the marker and the export directory itself are left as they were', () => {
+		const {source, share} = arrange();
+		chmodSync(share, 0o751);
+		const before = statSync(share);
+		const run = (script: string, name: string, dir: string, input?: Buffer) =>
+			execFileSync('sh', ['-c', script, name, dir], input === undefined ? {} : {input});
+		const tar = run(TAR_CREATE_SCRIPT, 'aegir-pack-seed-read', source);
+		run(TAR_EXTRACT_SCRIPT, 'aegir-pack-seed-write', share, tar);
 		expect(readFileSync(path.join(share, 'drupal-10', 'web', 'sites', 'site1', 'files', 'an upload.txt'), 'utf8')).toBe('uploaded\n');
 		expect(statSync(path.join(share, 'drupal-10', 'web', 'sites', 'site1', 'settings.php')).mode & 0o777).toBe(0o440);
 		expect(readlinkSync(path.join(share, 'drupal-10', 'web', 'sites', 'alias.example.com'))).toBe('site1');
 		expect(readFileSync(path.join(share, '.aegir-pack-marker'), 'utf8')).toBe('marker\n');
 		expect(existsSync(path.join(share, '.aegir-pack-seeding'))).toBe(false);
 		expect(readFileSync(path.join(source, 'drupal-10', 'web', 'index.php'), 'utf8')).toBe('<?php // code\n');
+		// The export directory keeps its own owner and mode: aegir writes the marker and the code sync into it.
+		const after = statSync(share);
+		expect([after.mode, after.uid, after.gid]).toEqual([before.mode, before.uid, before.gid]);
 	});
 
-	it('an empty directory here has nothing to seed, so a re-run stays a no-op', async () => {
+	it('platforms on this machine are never a seed source: the code sync sends them as provision does (no VCS, no uploads)', async () => {
 		const {step} = arrange();
-		const empty = temp();
+		const empty = arrange().source;
 		const pack = makeSandboxPack(temp());
 		const nothing = seedStep(pack.nfsServer, pack, resolvePlanOptions({platformsDir: empty, localSources: localDirectories(empty)}));
 		const context = makeContext(local(), makeFacts({sharedDir: {state: 'directory', entryCount: 0, sample: []}}), {openPeer: async () => local()});

@@ -1,6 +1,7 @@
-// Seeding the share: when the NFS server's export is empty but another host
-// holds the platforms today (the master, not yet a client of this pack; else
-// this machine, the Aegir server), its tree is copied into the export first,
+// Seeding the share: when the NFS server's export is empty but the master
+// holds platforms today (not yet a client of this pack), its tree is copied
+// into the export first (what this machine, the Aegir server, holds arrives by
+// the master's code sync or Aegir's verify, as provision sends it),
 // so no head is ever left without its code. The copy is a tar stream piped
 // through this machine over the two connections the run already has (no keys
 // between hosts), owners, groups, modes and links kept, nothing deleted on
@@ -15,7 +16,6 @@ import type {Facts} from '../facts.js';
 import type {ResolvedPlanOptions} from '../options.js';
 import {MARKER_NAME} from '../pack-files.js';
 import type {CheckContext, CheckResult, PeerTarget, Step, StepRef} from '../step.js';
-import {isThisMachine} from '../this-machine.js';
 import {mountState} from './nfs-client.js';
 
 export const SEED_STEP = 'nfs-server/seed';
@@ -40,7 +40,7 @@ export const TAR_EXTRACT_SCRIPT = `
 set -e
 cd -- "$1"
 : > ${SEEDING_NAME}
-tar --numeric-owner -xpf - --warning=no-timestamp
+tar --numeric-owner --no-overwrite-dir -xpf - --warning=no-timestamp
 rm -f -- ${SEEDING_NAME}
 `;
 
@@ -96,23 +96,6 @@ function masterHolder(pack: Pack, context: Pick<CheckContext, 'factsOf'>): Holde
 	return {kind: 'host', host: pack.master, entries: directory.entryCount};
 }
 
-/** Prints the first entry of the directory, nothing when it is empty (bounded: a dead mount must not hang the check). */
-const FIRST_ENTRY_SCRIPT = `timeout -k 1 10 find "$1" -mindepth 1 -maxdepth 1 -print -quit`;
-
-/** This machine's platforms, when it is not the NFS server and its source is a directory holding something. */
-async function localHolder(pack: Pack, options: ResolvedPlanOptions, context: Pick<CheckContext, 'openPeer' | 'signal'>): Promise<Holder | undefined> {
-	if (isThisMachine(pack.nfsServer, options.thisMachine)) return undefined;
-	if (options.localSources[options.platformsDir]?.state !== 'directory' || !context.openPeer) return undefined;
-	const here = await context.openPeer({thisMachine: true});
-	try {
-		const first = await here.exec(script(FIRST_ENTRY_SCRIPT, 'aegir-pack-first-entry', options.platformsDir), {sudo: true, signal: context.signal, timeoutMs: 20_000});
-		if (first.code !== 0) throw new StepFailedError(`cannot look into ${options.platformsDir} on this machine (exit code ${first.code})`, {command: first.command, code: first.code, stderrTail: tail(first.stderr)});
-		return first.stdout.trim() === '' ? undefined : {kind: 'this-machine', path: options.platformsDir};
-	} finally {
-		await here.close().catch(() => undefined);
-	}
-}
-
 const where = (holder: Holder) => (holder.kind === 'host' ? holder.host.name : 'this machine');
 const holderPath = (holder: Holder, pack: Pack) => (holder.kind === 'host' ? pack.exportPath : holder.path);
 const peerOf = (holder: Holder): PeerTarget => (holder.kind === 'host' ? {host: holder.host.name} : {thisMachine: true});
@@ -121,7 +104,7 @@ function seedCommands(holder: Holder, pack: Pack): string[] {
 	const server = pack.nfsServer.name;
 	return [
 		`on ${where(holder)}: tar --one-file-system --numeric-owner -C ${holderPath(holder, pack)} -cpf - .   (read only)`,
-		`on ${server}: tar --numeric-owner -C ${pack.exportPath} -xpf -   (streamed through this machine; nothing deleted)`,
+		`on ${server}: tar --numeric-owner -C ${pack.exportPath} --no-overwrite-dir -xpf -   (streamed through this machine; nothing deleted; the export directory keeps its owner and mode)`,
 		`then both trees are listed and compared (path, type, size, mode, owner, group, link)`,
 	];
 }
@@ -131,7 +114,9 @@ export function seedStep(host: Host, pack: Pack, options: ResolvedPlanOptions): 
 	const assess = async (context: CheckContext): Promise<{result: CheckResult; holder?: Holder}> => {
 		const master = masterHolder(pack, context);
 		if (exportIsEmpty(context.facts)) {
-			const holder = master ?? (await localHolder(pack, options, context));
+			// Only a head that holds platforms of its own: what this machine holds reaches the share by the
+			// master's code sync (or Aegir's platform verify), as provision sends it (no VCS, no uploads).
+			const holder = master;
 			if (!holder) return {result: {state: 'ok', message: 'nothing to seed: no other host holds platforms'}};
 			const what = holder.kind === 'host' ? `${holder.entries} entries, with the sites' files/ and private/` : "this machine's platforms";
 			const message = `seed ${path} (empty) from ${where(holder)}:${holderPath(holder, pack)} (${what}), streamed through this machine (no keys between hosts), nothing deleted`;
