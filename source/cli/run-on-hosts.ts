@@ -213,7 +213,7 @@ async function runLocked(run: PlanRun, context: ApplyContext): Promise<number> {
 		const plan = run.plan(planOptions);
 		const outcome = await runPlan(plan, {
 			// Aegir's pane runs its drush commands on this machine, as the aegir user.
-			connect: async host => (isAegirHost(host) ? localTransport({hostName: AEGIR_HOST_NAME}) : connect(host)),
+			connect: async (host, hostPrompter) => (isAegirHost(host) ? localTransport({hostName: AEGIR_HOST_NAME}) : connect(host, hostPrompter)),
 			// A step that streams data from here (the NFS server's seed) opens this machine as a transport.
 			connectThisMachine: async () => localTransport({hostName: 'this machine'}),
 			prompter,

@@ -62,7 +62,7 @@ describe.skipIf(!canRunLab.ok)("apply when web2's sshd is killed mid-run", () =>
 	test('web2 fails with a clear message, master and web1 complete, exit 1; a re-run then changes only web2', async () => {
 		const run = startApply(lab, server);
 		// The uid check is the last read-only step: once it passes, web2 starts installing packages.
-		await run.waitFor(/^web2\s+5\/12 .*\sok\s/m);
+		await run.waitFor(/^web2\s+5\/\d+ .*\sok\s/m);
 		await lab.fault.killSshd('web2');
 		const result = await run.done;
 		expect(result.code, result.stdout + result.stderr).toBe(1);

@@ -43,7 +43,7 @@ describe.skipIf(!canRunLab.ok)('apply as the NOPASSWD sudo user admin, key from 
 	test('the pack is applied through sudo, files owned by aegir, and a second run changes nothing', async () => {
 		const first = await apply();
 		expect(first.code, first.stdout + first.stderr).toBe(0);
-		expect(first.stdout).toMatch(/m1\s+1\/14 reachable, root or sudo\s+ok .*sudo/);
+		expect(first.stdout).toMatch(/m1\s+1\/\d+ reachable, root or sudo\s+ok .*sudo/);
 		expect(await lab.readFile('web1', '/etc/fstab')).toContain(`${lab.host('master').address}:${SHARE} ${SHARE} nfs`);
 		expect((await lab.exec('web1', 'stat -c %U /var/aegir/config/server_w1/apache.conf')).stdout.trim()).toBe('aegir');
 		expect((await lab.exec('master', `stat -c %U ${SHARE}/drupal-10/web/index.php`)).stdout.trim()).toBe('aegir');

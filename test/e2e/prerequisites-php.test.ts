@@ -78,7 +78,7 @@ describe.skipIf(!canRunLab.ok)('PHP with MySQL, a MySQL client and Apache rewrit
 		lab = started;
 		server = seeded;
 		home = makeAegirHome('apache');
-		fs.writeFileSync(`${server.configDir}/apache.conf`, '# Aegir apache config (aegir-pack e2e)\n');
+		// The local tree (test/lab/aegir-tree.mjs) drives apache: each head gets its own server_<name>/apache.conf.
 	});
 	afterAll(() => home?.remove());
 

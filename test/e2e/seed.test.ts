@@ -3,7 +3,7 @@
 // The plan seeds the share first, through this machine (no keys between the
 // hosts), shown in the review; the master's copy is moved aside (kept, never
 // deleted) only after, and every head then reads the platforms through the
-// share. With the master empty, the share is seeded from this machine; with
+// share. With the master empty, this machine's platforms arrive by the master's code sync; with
 // both holding different trees, nothing is chosen and nothing changes.
 import {describe, expect, test} from 'vitest';
 import {runApply, stepLines, useLabAndAegirServer, type AegirServer} from './helpers/apply-run.js';
@@ -83,7 +83,7 @@ describe.skipIf(!canRunLab.ok)('seeding the share from the master, which held th
 	}, 300_000);
 });
 
-describe.skipIf(!canRunLab.ok)('seeding from this machine, and refusing to choose between two different trees', () => {
+describe.skipIf(!canRunLab.ok)("refusing to choose between two different trees; this machine's platforms come by the code sync", () => {
 	let lab: Lab;
 	let server: AegirServer;
 	useLabAndAegirServer({names: ['web0', 'nfs1', 'web1']}, (started, seeded) => {
@@ -103,12 +103,12 @@ describe.skipIf(!canRunLab.ok)('seeding from this machine, and refusing to choos
 		expect(await lab.checksumTree('nfs1', SHARE)).toEqual(nfs1);
 	}, 300_000);
 
-	test("with nothing on web0, nfs1's empty export is seeded from this machine's platforms", async () => {
+	test("with nothing on web0, nfs1's empty export gets this machine's platforms by web0's code sync (no seed: provision's filters apply)", async () => {
 		expect((await lab.exec('web0', `rm -rf ${SHARE}/p`)).code).toBe(0);
 		expect((await lab.exec('nfs1', `rm -rf ${SHARE}/q`)).code).toBe(0);
 		const run = await apply();
 		expect(run.code, `${run.stdout}${run.stderr}`).toBe(0);
-		expect(seedLine(run.stdout)).toMatch(/\schanged\s.*seeded from this machine/);
+		expect(seedLine(run.stdout)).toMatch(/\sok\s.*nothing to seed/);
 		expect(await lab.readFile('nfs1', `${SHARE}/drupal-10/web/index.php`)).toBe('<?php\n// Drupal 10 platform (aegir-pack e2e)\n');
 		expect((await lab.exec('web1', `cat ${SHARE}/drupal-10/web/index.php`)).stdout).toBe('<?php\n// Drupal 10 platform (aegir-pack e2e)\n');
 	}, 300_000);

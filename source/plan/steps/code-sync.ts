@@ -12,6 +12,7 @@ import {sourceListing, sourceProblem, type LocalDirectory} from '../local-source
 import type {ResolvedPlanOptions} from '../options.js';
 import {MARKER_NAME} from '../pack-files.js';
 import type {Step} from '../step.js';
+import {mountState} from './nfs-client.js';
 import {changeSummary, deletedPaths, deletionLines, describeSync, doneSummary, dryRunSync, runSync, tooManyDeletions, type SyncJob} from './sync-run.js';
 import {readCodeTargetState, targetProblem} from './web-config-state.js';
 
@@ -52,12 +53,19 @@ export function codeSyncStep(host: Host, pack: Pack, options: ResolvedPlanOption
 		id: CODE_SYNC_STEP,
 		title: `platform and site code ${destination}`,
 		host: host.name,
-		async check({transport, signal, facts}) {
+		async check({transport, signal, facts, dryRun}) {
 			const problem = sourceProblem(options.localSources, options.platformsDir);
 			if (problem) return {state: 'fail', message: problem};
 			const code = codeOf(sourceListing(options.localSources, options.platformsDir)!);
 			if ('problem' in code) return {state: 'fail', message: code.problem};
 			if (code.platforms.length === 0) return {state: 'ok', message: `no platform directory in ${options.platformsDir}: nothing sent`};
+			// A dry run on a master that does not mount the share yet: what is there now is the directory
+			// the mount will cover (moved aside first), not where the code will go.
+			if (dryRun && host.name !== pack.nfsServer.name && mountState(facts, pack).kind !== 'pack') {
+				const sync = job(code.platforms, code.sites);
+				const what = `${code.platforms.length} platform(s) (${code.sites.length} site(s), without their files/ and private/)`;
+				return {state: 'change', message: `send ${what} once the share is mounted here`, commands: [describeSync(host.address, host.user, sync, options.maxDelete)]};
+			}
 
 			const state = await readCodeTargetState(transport, destination, user, WEB_GROUP, signal);
 			const refused = targetProblem(destination, state.dir, user);
