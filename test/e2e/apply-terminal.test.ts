@@ -34,7 +34,7 @@ describe.skipIf(!canRunLab.ok)('apply in an 80x24 terminal', () => {
 
 			// A screen mid-run with a pane for each host at once, each showing its progress.
 			// A pane: a header line (status, host, role, address) followed by its current step `N/M title`.
-			const paneOf = (host: string) => new RegExp(`^\\S\\s${host}\\s+(master\\+NFS|slave)\\s+${lab.host(host).address.replaceAll('.', '\\.')}\\b.*\\n\\s+\\d+/1[02] \\S`, 'm');
+			const paneOf = (host: string) => new RegExp(`^\\S\\s${host}\\s+(master\\+NFS|slave)\\s+${lab.host(host).address.replaceAll('.', '\\.')}\\b.*\\n\\s+\\d+/\\d+ \\S`, 'm');
 			const panes = running.filter(screen => /^aegir-pack · 3 hosts/m.test(screen) && HOSTS.every(host => paneOf(host).test(screen)));
 			expect(panes.length, `no screen with all three panes; last seen:\n${running.at(-1) ?? ''}`).toBeGreaterThan(0);
 			const busy = panes.find(screen => /packages|fstab|exports|mount/.test(screen)) ?? panes[0]!;

@@ -7,7 +7,7 @@ import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {exportStep} from '../../source/plan/steps/nfs-server.js';
 import {linkRefusal} from '../../source/shell/path-guard.js';
 import {FakeTransport} from '../run/fake-transport.js';
-import {makeContext, makeFacts, makePack} from './fixtures.js';
+import {makeContext, makeFacts, makeSandboxPack} from './fixtures.js';
 import {AEGIR, fakeBin, makeGuardBox, plant, sh, victimDirectory, type GuardBox} from '../shell/guard-sandbox.js';
 
 let box: GuardBox;
@@ -21,7 +21,7 @@ afterEach(() => {
 /** The command the export step runs, taken from a fake host. */
 async function exportCommand(exportPath: string): Promise<string> {
 	const transport = new FakeTransport('master');
-	const pack = makePack({exportPath});
+	const pack = makeSandboxPack(exportPath);
 	await exportStep(pack.master, pack, {aegirUser: AEGIR.name}).apply(makeContext(transport, makeFacts()));
 	return transport.execs[0]!;
 }
