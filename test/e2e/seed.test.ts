@@ -12,19 +12,22 @@ import {canRunLab, type Lab} from './helpers/lab.js';
 if (!canRunLab.ok) console.warn(`[e2e] skipping the seed tests: ${canRunLab.reason}`);
 
 const SHARE = '/var/aegir/platforms';
-const SITE = `${SHARE}/drupal-10/web/sites/site1.example.com`;
+// web0's own platform: one this machine does not hold, so the master's code sync (which runs after the
+// seed, into the share) leaves it as the seed brought it.
+const PLATFORM = `${SHARE}/drupal-10-web0`;
+const SITE = `${PLATFORM}/web/sites/site1.example.com`;
 
 /** The master's platforms before the pack: code, settings.php as provision leaves it, a user's upload and a private file. */
 const PLATFORMS_ON_WEB0 = `set -e
 mkdir -p ${SITE}/files ${SITE}/private
-printf '<?php // drupal-10\\n' > ${SHARE}/drupal-10/web/index.php
+printf '<?php // drupal-10\\n' > ${PLATFORM}/web/index.php
 printf '<?php // settings\\n' > ${SITE}/settings.php
-chown -R aegir:aegir ${SHARE}/drupal-10
+chown -R aegir:aegir ${PLATFORM}
 chown aegir:www-data ${SITE}/settings.php && chmod 0440 ${SITE}/settings.php
 chown aegir:www-data ${SITE}/files ${SITE}/private && chmod 2770 ${SITE}/files ${SITE}/private
 printf 'uploaded\\n' > ${SITE}/files/upload.txt && chown www-data:www-data ${SITE}/files/upload.txt
 printf 'secret\\n' > ${SITE}/private/x && chown www-data:www-data ${SITE}/private/x && chmod 0660 ${SITE}/private/x
-ln -s site1.example.com ${SHARE}/drupal-10/web/sites/alias.example.com
+ln -s site1.example.com ${PLATFORM}/web/sites/alias.example.com
 `;
 
 /** The same listing the seed compares (path, type, size, mode, owner, group, link), hashed. */
@@ -57,11 +60,11 @@ describe.skipIf(!canRunLab.ok)('seeding the share from the master, which held th
 
 	test('the apply seeds nfs1 with the same tree, then moves web0\'s copy aside (kept, as it was); every head reads the upload through the share', async () => {
 		const before = await lab.checksumTree('web0', SHARE);
-		const listing = (await lab.exec('web0', LISTING(SHARE))).stdout;
+		const listing = (await lab.exec('web0', LISTING(PLATFORM))).stdout;
 		const run = await apply();
 		expect(run.code, `${run.stdout}${run.stderr}`).toBe(0);
 		expect(seedLine(run.stdout)).toMatch(/\schanged\s.*seeded from web0: \d+ entries, listings equal/);
-		expect((await lab.exec('nfs1', LISTING(SHARE))).stdout).toBe(listing);
+		expect((await lab.exec('nfs1', LISTING(PLATFORM))).stdout).toBe(listing);
 		expect((await lab.exec('nfs1', `stat -c '%U:%G %a' ${SITE}/settings.php`)).stdout.trim()).toBe('aegir:www-data 440');
 		const aside = await movedAside(lab);
 		expect(aside).toMatch(/^\/var\/aegir\/platforms\.aegir-pack-moved-\d{8}-\d{6}$/);
