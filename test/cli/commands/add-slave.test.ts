@@ -8,22 +8,13 @@ import {rerunInTerminal} from '../../../source/cli/rerun-in-terminal.js';
 import {runAddSlave, runRemoveSlave} from '../../../source/cli/rerun.js';
 import {aegirWeb6} from '../../ui/wizard/aegir-fixtures.js';
 import {web3} from '../../pack/fixtures.js';
+import {expectNothingRun, resetRerunMocks} from './rerun-mocks.js';
 import {fakeContext, pack, web9} from './fake-context.js';
 
 vi.mock('../../../source/cli/rerun.js', () => ({runAddSlave: vi.fn(), runRemoveSlave: vi.fn()}));
 vi.mock('../../../source/cli/rerun-in-terminal.js', () => ({rerunInTerminal: vi.fn()}));
 
-beforeEach(() => {
-	vi.mocked(runAddSlave).mockReset().mockResolvedValue(0);
-	vi.mocked(runRemoveSlave).mockReset().mockResolvedValue(0);
-	vi.mocked(rerunInTerminal).mockReset().mockResolvedValue(0);
-});
-
-function expectNothingRun(): void {
-	expect(runAddSlave).not.toHaveBeenCalled();
-	expect(runRemoveSlave).not.toHaveBeenCalled();
-	expect(rerunInTerminal).not.toHaveBeenCalled();
-}
+beforeEach(resetRerunMocks);
 
 describe('add-slave refuses before anything runs (exit 2)', () => {
 	test('an unknown pack is named, with the saved ones listed', async () => {

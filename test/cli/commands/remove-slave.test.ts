@@ -6,22 +6,13 @@ import {beforeEach, describe, expect, test, vi} from 'vitest';
 import {removeSlaveCommand} from '../../../source/cli/commands/remove-slave.js';
 import {rerunInTerminal} from '../../../source/cli/rerun-in-terminal.js';
 import {runAddSlave, runRemoveSlave} from '../../../source/cli/rerun.js';
+import {expectNothingRun, resetRerunMocks} from './rerun-mocks.js';
 import {fakeContext, pack} from './fake-context.js';
 
 vi.mock('../../../source/cli/rerun.js', () => ({runAddSlave: vi.fn(), runRemoveSlave: vi.fn()}));
 vi.mock('../../../source/cli/rerun-in-terminal.js', () => ({rerunInTerminal: vi.fn()}));
 
-beforeEach(() => {
-	vi.mocked(runAddSlave).mockReset().mockResolvedValue(0);
-	vi.mocked(runRemoveSlave).mockReset().mockResolvedValue(0);
-	vi.mocked(rerunInTerminal).mockReset().mockResolvedValue(0);
-});
-
-function expectNothingRun(): void {
-	expect(runAddSlave).not.toHaveBeenCalled();
-	expect(runRemoveSlave).not.toHaveBeenCalled();
-	expect(rerunInTerminal).not.toHaveBeenCalled();
-}
+beforeEach(resetRerunMocks);
 
 describe('remove-slave refuses before anything runs (exit 2)', () => {
 	test('an unknown pack is named, with the saved ones listed', async () => {
