@@ -110,15 +110,19 @@ async function record() {
 	log('lock held; recording `npm run demo` in an 80x24 pty (the demo builds and brings the lab up first)…');
 	let code = 1;
 	try {
+		// Both casts or neither: they are written beside the old ones and renamed together at the end.
 		const demo = await recordDemo(Screen);
-		writeCast(CASTS.demo, demo, {title: 'aegir-pack: npm run demo (a pack of master, web1, web2 on the lab)'});
-		log(`wrote ${rel(CASTS.demo)} (${size(CASTS.demo)})`);
+		writeCast(`${CASTS.demo}.new`, demo, {title: 'aegir-pack: npm run demo (a pack of master, web1, web2 on the lab)'});
 		const status = await recordStatus(Screen);
-		writeCast(CASTS.status, status, {title: `aegir-pack status ${PACK} (on the lab)`});
-		log(`wrote ${rel(CASTS.status)} (${size(CASTS.status)})`);
+		writeCast(`${CASTS.status}.new`, status, {title: `aegir-pack status ${PACK} (on the lab)`});
+		for (const file of Object.values(CASTS)) {
+			fs.renameSync(`${file}.new`, file);
+			log(`wrote ${rel(file)} (${size(file)})`);
+		}
 		code = 0;
 	} catch (error) {
 		log(error instanceof Error ? error.message : String(error));
+		for (const file of Object.values(CASTS)) fs.rmSync(`${file}.new`, {force: true});
 	}
 	log('taking the lab down…');
 	try {
