@@ -4,7 +4,7 @@
 // ssh2, health, the store's code) is imported when needed, to draw that screen sooner.
 import process from 'node:process';
 import {afterWizard} from './after-wizard.js';
-import {LazyStore, loadAegirServers, loadWizardInputs, runInteractiveWizard, runPlainWizard, type WizardOutcome} from './wizard-app.js';
+import {LazyStore, loadAegirServers, loadWizardInputs, loadWizardScreens, runInteractiveWizard, runPlainWizard, type WizardOutcome} from './wizard-app.js';
 import type {CommandContext} from './command-context.js';
 import {isInteractive, parseCliFlags, sshConfigFile} from './flags.js';
 import {planOptionsFor} from './plan-options.js';
@@ -43,12 +43,14 @@ async function main(): Promise<number> {
 	}
 
 	const flags = {...parsed, sshConfig: sshConfigFile(parsed)};
+	const interactive = isInteractive(process);
+	// The wizard's screens will be drawn: Ink and the screens load while the inputs are read.
+	const wizardScreenFirst = interactive && command === undefined && !flags.yes;
+	if (wizardScreenFirst) void loadWizardScreens().catch(() => {});
 	const storeDir = flags.storeDir ?? defaultStoreDir(process.env);
 	const store = new LazyStore(storeDir);
-	const interactive = isInteractive(process);
 	// The store's code is needed first only to read saved packs; a wizard that opens on its
 	// first screen with nothing saved loads it behind that screen (wizard-app.tsx).
-	const wizardScreenFirst = interactive && command === undefined && !flags.yes;
 	if (!wizardScreenFirst || store.exists()) await store.load();
 	// Worked out once: every review and run of this process plans with the same options.
 	const aegirHome = flags.aegirHome ?? DEFAULT_AEGIR_HOME;

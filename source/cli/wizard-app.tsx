@@ -173,6 +173,18 @@ export function runPlainWizard(flags: WizardFlags, inputs: WizardInputs, store: 
 	return {kind: 'saved', pack};
 }
 
+/**
+ * Ink and the wizard's screens, imported once. Main starts this early when the
+ * wizard will be drawn, so their files are read while it parses flags and
+ * reads the ssh config; the first screen then waits only for what is left.
+ */
+export function loadWizardScreens() {
+	wizardScreens ??= Promise.all([import('ink'), import('../ui/wizard/wizard.js')]);
+	return wizardScreens;
+}
+
+let wizardScreens: Promise<[typeof import('ink'), typeof import('../ui/wizard/wizard.js')]> | undefined;
+
 /** With a terminal: the Ink wizard, answering from flags what they answer. */
 export async function runInteractiveWizard(
 	flags: WizardFlags,
@@ -183,7 +195,7 @@ export async function runInteractiveWizard(
 	startAt?: WizardInit['startAt'],
 ): Promise<WizardOutcome> {
 	// Ink and the screens cost about half a second to load: only a terminal run pays for them.
-	const [{render}, {Wizard}] = await Promise.all([import('ink'), import('../ui/wizard/wizard.js')]);
+	const [{render}, {Wizard}] = await loadWizardScreens();
 	let outcome: WizardOutcome = {kind: 'quit'};
 	const preset = presetFromFlags(flags, inputs.hosts, inputs.aegir?.servers);
 	// --yes may confirm the review on the first render: the store must be ready before it.
