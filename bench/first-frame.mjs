@@ -3,6 +3,7 @@
 // the smallest Ink app (spawn to its one line), loaded from node_modules and
 // bundled as dist/ is: the same rounds, interleaved, so machine load hits
 // all alike. No lab: nothing is contacted.
+import {spawn} from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -69,6 +70,18 @@ function timeOne(args, {env, until, timeoutMs = 20_000}) {
 	});
 }
 
+/** Run a program to its end without a terminal. */
+function run(command, args, env) {
+	return new Promise((resolve, reject) => {
+		const child = spawn(command, args, {cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe']});
+		let output = '';
+		child.stdout.on('data', chunk => (output += chunk));
+		child.stderr.on('data', chunk => (output += chunk));
+		child.on('error', reject);
+		child.on('close', code => resolve({code, output}));
+	});
+}
+
 /** A home of its own: an empty store, a small ~/.ssh/config, no Aegir; the user's real ones are never read. */
 function scratchHome() {
 	const home = fs.mkdtempSync(path.join(os.tmpdir(), 'aegir-first-frame-'));
@@ -100,15 +113,26 @@ export async function firstFrame({rounds = 9, bins = [BIN], log = () => {}} = {}
 		{label: 'node -e 0 (spawn to exit)', args: ['-e', '0']},
 		{label: 'minimal Ink app (node_modules)', args: [minimalInk], until: /Minimal Ink app/},
 		{label: 'minimal Ink app (bundled)', args: [minimalBundle], until: /Minimal Ink app/},
-		...bins.map(bin => ({
-			label: `aegir-pack wizard (${path.relative(REPO, bin)})`,
-			args: [bin, '--store-dir', path.join(home, 'store'), '--aegir-home', path.join(home, 'aegir')],
-			// The whole first screen: its title, then its keys line at the bottom.
-			until: /aegir-pack: [^\n]*Name the pack[\s\S]*Ctrl-C quit/,
-		})),
+		...bins.flatMap(bin => [
+			{
+				label: `aegir-pack wizard (${path.relative(REPO, bin)})`,
+				args: [bin, '--store-dir', path.join(home, 'store'), '--aegir-home', path.join(home, 'aegir')],
+				// The whole first screen: its title, then its keys line at the bottom.
+				until: /aegir-pack: [^\n]*Name the pack[\s\S]*Ctrl-C quit/,
+			},
+			{
+				// A returning user: the store is read before the first screen, the start menu.
+				label: `  the same, 1 pack saved (start menu)`,
+				args: [bin, '--store-dir', path.join(home, 'saved'), '--aegir-home', path.join(home, 'aegir')],
+				until: /aegir-pack: Start[\s\S]*Ctrl-C quit/,
+			},
+		]),
 	];
 	const samples = subjects.map(() => []);
 	try {
+		// One saved pack, saved by the command itself (no host is contacted with --save-only).
+		const saved = await run(process.execPath, [bins[0], '--store-dir', path.join(home, 'saved'), '--name', 'pack.example.com', '--master', 'master', '--slave', 'web1', '--subnet', '192.0.2.2/32', '--yes', '--save-only'], {...env, CI: 'true'});
+		if (saved.code !== 0) throw new Error(`could not save the pack the start menu shows: ${saved.output}`);
 		// The floor of a bundled Ink app: the minimal one, bundled as the CLI is.
 		await build({...bundleOptions, entryPoints: [minimalInk], outfile: minimalBundle, absWorkingDir: REPO});
 		// One untimed warm-up each: the first spawn pays for the file cache.

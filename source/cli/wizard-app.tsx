@@ -194,7 +194,7 @@ export async function runInteractiveWizard(
 	resume?: WizardState,
 	startAt?: WizardInit['startAt'],
 ): Promise<WizardOutcome> {
-	// Ink and the screens cost about half a second to load: only a terminal run pays for them.
+	// Ink and the screens are most of the start-up: only a terminal run pays for them.
 	const [{render}, {Wizard}] = await loadWizardScreens();
 	let outcome: WizardOutcome = {kind: 'quit'};
 	const preset = presetFromFlags(flags, inputs.hosts, inputs.aegir?.servers);

@@ -6,7 +6,7 @@ import {join, resolve} from 'node:path';
 import process from 'node:process';
 
 /** conf's projectName; conf adds its `-nodejs` suffix to the directory. */
-export const PROJECT_NAME = 'aegir-pack';
+const PROJECT_NAME = 'aegir-pack';
 
 /** $AEGIR_PACK_HOME if set, else the directory conf uses by default for project `aegir-pack`. */
 export function defaultStoreDir(env: NodeJS.ProcessEnv = process.env): string {

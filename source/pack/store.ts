@@ -155,6 +155,9 @@ export class PackStore {
 				accessPropertiesByDotNotation: false,
 				// Only the user running the tool needs its inventory of production hosts.
 				configFileMode: 0o600,
+				// The schema is ours and fixed: checking it against JSON Schema's meta-schema on every
+				// start costs some 40 ms before the start menu. test/pack/store-schema.test.ts checks it once.
+				ajvOptions: {validateSchema: false},
 			});
 		} catch (error) {
 			throw openError(file, error);
