@@ -5,6 +5,7 @@
 // Prints a table; asserts nothing. Needs root (the lab does).
 // The lab is shared per machine: run it as `flock /tmp/aegir-lab.lock npm run bench`.
 // `--only=fresh-1,noop-8` runs a subset: the labs holding those runs (labels as in the table), each with all its runs.
+// `--only=first-frame`: the wizard's first screen beside `node -e 0` and a minimal Ink app (first-frame.mjs; no lab, no root).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,6 +13,7 @@ import {down, labSupport, openLab, up} from '../test/lab/lab.mjs';
 import {prepareHeads, seedAegirServer} from './aegir-tree.mjs';
 import {CLI, GNU_TIME, hostsCpu, measureCli} from './measure.mjs';
 import {explanations, formatTable, machineLines} from './table.mjs';
+import {firstFrame} from './first-frame.mjs';
 
 const log = message => process.stderr.write(`bench: ${message}\n`);
 const webNames = count => ['master', ...Array.from({length: count - 1}, (_, index) => `web${index + 1}`)];
@@ -38,6 +40,10 @@ function onlyLabels(argv) {
 }
 
 async function main() {
+	// Needs no lab: first, or alone with --only=first-frame.
+	const frames = onlyLabels(process.argv.slice(2));
+	if (!frames || frames.has('first-frame')) process.stdout.write(`${(await firstFrame({log})).join('\n')}\n\n`);
+	if (frames && [...frames].every(label => label === 'first-frame')) return 0;
 	const support = labSupport();
 	if (!support.ok) {
 		log(`cannot run the bench here: ${support.reason}`);

@@ -1,5 +1,5 @@
 // What happens once the wizard has a confirmed, saved pack: apply it to its hosts.
-import {applyPackToHosts} from './run-on-hosts.js';
+// The run (and ssh2 with it) loads only now: --save-only never needs it.
 import {sshConfigFile, type CliFlags} from './flags.js';
 import type {Pack} from '../pack/types.js';
 import type {PlanOptions} from '../plan/options.js';
@@ -21,6 +21,7 @@ export type AfterWizardContext = {
 export async function afterWizard(pack: Pack, context: AfterWizardContext): Promise<number> {
 	context.out(`Pack ${pack.name} saved to ${context.storePath}.\n`);
 	if (context.flags.saveOnly) return EXIT.ok;
+	const {applyPackToHosts} = await import('./run-on-hosts.js');
 	return applyPackToHosts(pack, {
 		flags: {...context.flags, sshConfig: sshConfigFile(context.flags)},
 		planOptions: context.planOptions,

@@ -1,18 +1,15 @@
 // aegir-pack main: parse flags, pick the command (the wizard, or a re-run of a
 // saved pack: add-slave, remove-slave, status) and the mode (terminal or not).
+// What the wizard's first screen does not need (the commands, the run and its
+// ssh2, health, the store's code) is imported when needed, to draw that screen sooner.
 import process from 'node:process';
 import {afterWizard} from './after-wizard.js';
-import {applyPackToHosts} from './run-on-hosts.js';
-import {LazyStore, loadAegirServers, loadWizardInputs, runInteractiveWizard, runPlainWizard, type WizardOutcome} from './wizard-app.js';
-import {addSlaveCommand} from './commands/add-slave.js';
+import {LazyStore, loadAegirServers, loadWizardInputs, loadWizardScreens, runInteractiveWizard, runPlainWizard, type WizardOutcome} from './wizard-app.js';
 import type {CommandContext} from './command-context.js';
-import {removeSlaveCommand} from './commands/remove-slave.js';
-import {runRerunRequest} from './menu-request.js';
-import {statusCommand} from './commands/status.js';
 import {isInteractive, parseCliFlags, sshConfigFile} from './flags.js';
 import {planOptionsFor} from './plan-options.js';
 import {thisMachine} from '../run/local-host.js';
-import {defaultStoreDir} from '../pack/store.js';
+import {defaultStoreDir} from '../pack/store-dir.js';
 import {aegirRegistrationWanted, DEFAULT_AEGIR_HOME} from '../aegir-run/aegir-wanted.js';
 import {EXIT, exitCodeForStop} from '../contracts/exit-codes.js';
 
@@ -20,9 +17,9 @@ const out = (text: string) => process.stdout.write(text);
 const err = (text: string) => process.stderr.write(text);
 
 const COMMANDS = {
-	'add-slave': addSlaveCommand,
-	'remove-slave': removeSlaveCommand,
-	status: statusCommand,
+	'add-slave': async () => (await import('./commands/add-slave.js')).addSlaveCommand,
+	'remove-slave': async () => (await import('./commands/remove-slave.js')).removeSlaveCommand,
+	status: async () => (await import('./commands/status.js')).statusCommand,
 } as const;
 
 const isCommand = (word: string): word is keyof typeof COMMANDS => Object.hasOwn(COMMANDS, word);
@@ -46,9 +43,15 @@ async function main(): Promise<number> {
 	}
 
 	const flags = {...parsed, sshConfig: sshConfigFile(parsed)};
+	const interactive = isInteractive(process);
+	// The wizard's screens will be drawn: Ink and the screens load while the inputs are read.
+	const wizardScreenFirst = interactive && command === undefined && !flags.yes;
+	if (wizardScreenFirst) void loadWizardScreens().catch(() => {});
 	const storeDir = flags.storeDir ?? defaultStoreDir(process.env);
 	const store = new LazyStore(storeDir);
-	const interactive = isInteractive(process);
+	// The store's code is needed first only to read saved packs; a wizard that opens on its
+	// first screen with nothing saved loads it behind that screen (wizard-app.tsx).
+	if (!wizardScreenFirst || store.exists()) await store.load();
 	// Worked out once: every review and run of this process plans with the same options.
 	const aegirHome = flags.aegirHome ?? DEFAULT_AEGIR_HOME;
 	const aegirMode = aegirRegistrationWanted(process.env, {aegirHome, flag: flags.aegirRegister || flags.aegirVerify});
@@ -66,7 +69,7 @@ async function main(): Promise<number> {
 	}
 
 	const context: CommandContext = {flags, planOptions, inputs, store, storeDir, interactive, out, err};
-	if (command !== undefined) return COMMANDS[command](operands, context);
+	if (command !== undefined) return (await COMMANDS[command]())(operands, context);
 
 	let outcome: WizardOutcome;
 	if (!interactive) {
@@ -79,6 +82,7 @@ async function main(): Promise<number> {
 		outcome = await runInteractiveWizard(flags, inputs, store, planOptions);
 		// "Details…": a dry run of the unsaved pack on its hosts, then the same review again.
 		while (outcome.kind === 'details') {
+			const {applyPackToHosts} = await import('./run-on-hosts.js');
 			await applyPackToHosts(outcome.pack, {flags: {...flags, dryRun: true}, planOptions, storeDir, interactive});
 			outcome = await runInteractiveWizard(flags, inputs, store, planOptions, outcome.state);
 		}
@@ -102,7 +106,7 @@ async function main(): Promise<number> {
 			return EXIT.failed;
 		case 'rerun':
 			// From the start menu: add or remove a slave, or check the pack's health.
-			return runRerunRequest(outcome.request, context);
+			return (await import('./menu-request.js')).runRerunRequest(outcome.request, context);
 		case 'saved':
 			return afterWizard(outcome.pack, {flags, planOptions, storePath: store.path, storeDir, interactive, out});
 	}

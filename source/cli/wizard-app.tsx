@@ -8,7 +8,7 @@ import {readAegirServers} from '../aegir/alias-files.js';
 import {readSshConfigHosts} from '../pack/ssh-config-hosts.js';
 import {changedPack} from '../pack/check-pack.js';
 import {holdPackLock} from '../pack/run-lock.js';
-import {PackStore} from '../pack/store.js';
+import type {PackStore} from '../pack/store.js';
 import {commandLine} from './command-line.js';
 import {watchStopSignals} from './signals.js';
 import type {StopSignal} from '../contracts/exit-codes.js';
@@ -27,10 +27,15 @@ export const STORE_FILE_NAME = 'config.json';
 /**
  * The store, opened only when there is something to read or to save: opening a
  * PackStore creates its file, and a wizard left with Ctrl-C must leave nothing behind.
+ * Its code (conf, ajv: tens of milliseconds) is loaded apart, with load(): main
+ * waits for it unless the wizard's first screen can be drawn without it.
  */
 export class LazyStore implements PackSink {
 	readonly dir: string;
 	#store: PackStore | undefined;
+	#code: typeof import('../pack/store.js') | undefined;
+	#loading: Promise<void> | undefined;
+	#loadError: unknown;
 
 	constructor(dir: string) {
 		this.dir = resolve(dir);
@@ -40,9 +45,28 @@ export class LazyStore implements PackSink {
 		return this.#store?.path ?? join(this.dir, STORE_FILE_NAME);
 	}
 
+	/** Whether the store's file is there (then reading it needs the store's code). */
+	exists(): boolean {
+		return existsSync(join(this.dir, STORE_FILE_NAME));
+	}
+
+	/** Loads the store's code, once; every read of an existing store and every save needs it first. */
+	load(): Promise<void> {
+		this.#loading ??= import('../pack/store.js').then(
+			code => {
+				this.#code = code;
+			},
+			(error: unknown) => {
+				this.#loadError = error;
+				throw error;
+			},
+		);
+		return this.#loading;
+	}
+
 	/** Saved hosts and packs; none (and no file created) when the store does not exist yet. */
 	read(): {hosts: Host[]; packs: Pack[]} {
-		if (!this.#store && !existsSync(join(this.dir, STORE_FILE_NAME))) return {hosts: [], packs: []};
+		if (!this.#store && !this.exists()) return {hosts: [], packs: []};
 		const store = this.#open();
 		return {hosts: store.listHosts(), packs: store.listPacks()};
 	}
@@ -61,13 +85,21 @@ export class LazyStore implements PackSink {
 	 * would overwrite it), and the run that follows this save holds it too.
 	 */
 	beginSave(pack: Pack): void {
+		// Nothing is locked for a save that cannot happen yet.
+		this.#ready();
 		const lock = holdPackLock(this.dir, pack.name, commandLine());
 		if ('message' in lock) throw new Error(lock.message);
 	}
 
 	#open(): PackStore {
-		this.#store ??= new PackStore({dir: this.dir});
+		this.#store ??= new (this.#ready().PackStore)({dir: this.dir});
 		return this.#store;
+	}
+
+	#ready(): typeof import('../pack/store.js') {
+		if (this.#code) return this.#code;
+		const why = this.#loadError === undefined ? 'it is still loading, try again' : `it could not be loaded: ${String(this.#loadError)}`;
+		throw new Error(`the store's code is not ready (${why})`);
 	}
 }
 
@@ -141,19 +173,33 @@ export function runPlainWizard(flags: WizardFlags, inputs: WizardInputs, store: 
 	return {kind: 'saved', pack};
 }
 
+/**
+ * Ink and the wizard's screens, imported once. Main starts this early when the
+ * wizard will be drawn, so their files are read while it parses flags and
+ * reads the ssh config; the first screen then waits only for what is left.
+ */
+export function loadWizardScreens() {
+	wizardScreens ??= Promise.all([import('ink'), import('../ui/wizard/wizard.js')]);
+	return wizardScreens;
+}
+
+let wizardScreens: Promise<[typeof import('ink'), typeof import('../ui/wizard/wizard.js')]> | undefined;
+
 /** With a terminal: the Ink wizard, answering from flags what they answer. */
 export async function runInteractiveWizard(
 	flags: WizardFlags,
 	inputs: WizardInputs,
-	store: PackSink,
+	store: LazyStore,
 	planOptions: PlanOptions,
 	resume?: WizardState,
 	startAt?: WizardInit['startAt'],
 ): Promise<WizardOutcome> {
-	// Ink and the screens cost about half a second to load: only a terminal run pays for them.
-	const [{render}, {Wizard}] = await Promise.all([import('ink'), import('../ui/wizard/wizard.js')]);
+	// Ink and the screens are most of the start-up: only a terminal run pays for them.
+	const [{render}, {Wizard}] = await loadWizardScreens();
 	let outcome: WizardOutcome = {kind: 'quit'};
 	const preset = presetFromFlags(flags, inputs.hosts, inputs.aegir?.servers);
+	// --yes may confirm the review on the first render: the store must be ready before it.
+	if (flags.yes) await store.load();
 	const instance = render(
 		<Wizard
 			init={{hosts: inputs.hosts, packs: inputs.packs, preset, ...(startAt ? {startAt} : {}), ...(inputs.aegir ? {aegir: inputs.aegir} : {})}}
@@ -184,6 +230,9 @@ export async function runInteractiveWizard(
 		// Ctrl-C is the wizard's to handle: it must end with 130 and save nothing.
 		{exitOnCtrlC: false},
 	);
+	// The first screen is on the terminal (Ink drew it in render): now the store's code, for the save
+	// at the end. A failure to load is kept, and said by the save.
+	store.load().catch(() => {});
 	// SIGTERM, SIGHUP (and SIGINT from outside) leave the wizard as Ctrl-C does: nothing saved.
 	const unwatch = watchStopSignals({
 		stop(signal) {

@@ -6,15 +6,16 @@
 // same time each keep their change; reads need none (conf writes by rename).
 
 import {mkdirSync, readFileSync} from 'node:fs';
-import {homedir} from 'node:os';
 import {join, resolve} from 'node:path';
-import process from 'node:process';
 import Conf from 'conf';
 import {pickHost, pickPack, STORE_SCHEMA_VERSION, storeRootSchema, storeSchema, unknownKeys, type StoreData} from './store-schema.js';
 import {checkPack} from './check-pack.js';
 import type {Host, Pack, Problem} from './types.js';
 import {formatProblems, validateHost} from './validate.js';
 import {describeOwner, sleepSync, tryLock} from './lock-file.js';
+import {defaultStoreDir} from './store-dir.js';
+
+export {defaultStoreDir} from './store-dir.js';
 
 /**
  * How long a writer waits for others to finish. Each holds the lock for milliseconds,
@@ -50,20 +51,6 @@ function withStoreLock<T>(file: string, change: () => T): T {
 
 export class StoreError extends Error {
 	override name = 'StoreError';
-}
-
-/** conf's projectName; conf adds its `-nodejs` suffix to the directory. */
-const PROJECT_NAME = 'aegir-pack';
-
-/** $AEGIR_PACK_HOME if set, else the directory conf uses by default for project `aegir-pack`. */
-export function defaultStoreDir(env: NodeJS.ProcessEnv = process.env): string {
-	if (env.AEGIR_PACK_HOME) return resolve(env.AEGIR_PACK_HOME);
-	// Same rules as env-paths (conf's default), but reading the given environment.
-	const name = `${PROJECT_NAME}-nodejs`;
-	const home = env.HOME || homedir();
-	if (process.platform === 'darwin') return join(home, 'Library', 'Preferences', name);
-	if (process.platform === 'win32') return join(env.APPDATA || join(home, 'AppData', 'Roaming'), name, 'Config');
-	return join(env.XDG_CONFIG_HOME || join(home, '.config'), name);
 }
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -168,6 +155,9 @@ export class PackStore {
 				accessPropertiesByDotNotation: false,
 				// Only the user running the tool needs its inventory of production hosts.
 				configFileMode: 0o600,
+				// The schema is ours and fixed: checking it against JSON Schema's meta-schema on every
+				// start costs some 40 ms before the start menu. test/pack/store-schema.test.ts checks it once.
+				ajvOptions: {validateSchema: false},
 			});
 		} catch (error) {
 			throw openError(file, error);

@@ -1,11 +1,15 @@
 import {spawn} from 'node:child_process';
 import {once} from 'node:events';
-import {dirname, join} from 'node:path';
+import {mkdtempSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join, resolve} from 'node:path';
 import process from 'node:process';
 import {pathToFileURL} from 'node:url';
+import {build} from 'esbuild';
 import {afterEach, describe, expect, test} from 'vitest';
 import {SIGNAL_EXIT, watchStopSignals, type StopSignal} from '../../source/cli/signals.js';
-import {assertBuilt, CLI} from './run-cli.js';
+
+const REPO = resolve(import.meta.dirname, '../..');
 
 let uninstall: (() => void) | undefined;
 afterEach(() => uninstall?.());
@@ -33,10 +37,13 @@ describe('watchStopSignals', () => {
 
 describe('a library that re-sends the signal after its own cleanup', () => {
 	test('when-exit (conf\'s atomic writes) does not end the process: the run decides, with the signal\'s exit code', async () => {
-		assertBuilt();
+		// signals.ts as plain JavaScript for a process of its own (the CLI's bundle does not export it).
+		const dir = mkdtempSync(join(tmpdir(), 'aegir-pack-signals-'));
+		const signalsModule = join(dir, 'signals.mjs');
+		await build({entryPoints: [join(REPO, 'source/cli/signals.ts')], outfile: signalsModule, bundle: true, format: 'esm', platform: 'node', logLevel: 'error'});
 		const script = `
 			import whenExit from 'when-exit';
-			import {watchStopSignals} from ${JSON.stringify(pathToFileURL(join(dirname(CLI), 'cli', 'signals.js')).href)};
+			import {watchStopSignals} from ${JSON.stringify(pathToFileURL(signalsModule).href)};
 			whenExit(() => process.stderr.write('when-exit cleaned up\\n'));
 			const unwatch = watchStopSignals({
 				stop(signal) {
@@ -51,7 +58,8 @@ describe('a library that re-sends the signal after its own cleanup', () => {
 			process.stdout.write('ready\\n');
 			setTimeout(() => {}, 5000);
 		`;
-		const child = spawn(process.execPath, ['--input-type=module', '-e', script], {cwd: dirname(CLI), stdio: ['ignore', 'pipe', 'pipe']});
+		// From the repository, where when-exit (conf's) is installed.
+		const child = spawn(process.execPath, ['--input-type=module', '-e', script], {cwd: REPO, stdio: ['ignore', 'pipe', 'pipe']});
 		let stderr = '';
 		child.stderr.on('data', chunk => (stderr += String(chunk)));
 		await new Promise<void>(resolve => child.stdout.once('data', () => resolve()));
@@ -60,5 +68,6 @@ describe('a library that re-sends the signal after its own cleanup', () => {
 		expect({code, signal}).toEqual({code: 143, signal: null});
 		expect(stderr).toContain('stopping after SIGTERM');
 		expect(stderr).not.toContain('hard stop');
+		rmSync(dir, {recursive: true, force: true});
 	}, 20_000);
 });
