@@ -65,7 +65,7 @@ const fstabTasks = () => tasksNamed('fstab:');
 
 /** The exports drop-in task without its owner and group (the test may run as any user). */
 function dropInTask(): Task {
-	const task = tasksNamed('exports drop-in')[0]!;
+	const task = tasksNamed("exports drop-in: the tool's file")[0]!;
 	const {owner: _owner, group: _group, ...args} = task['ansible.builtin.copy'] as Record<string, YamlValue>;
 	const {notify: _notify, ...rest} = task;
 	return {...rest, 'ansible.builtin.copy': args};
