@@ -500,9 +500,16 @@ const syncPlay: YamlValue = {
 		{
 			name: 'aegir-pack web server',
 			'ansible.builtin.shell': {
+				// Tested, then reloaded gracefully only when running (a stopped web server is not started); any failure fails the host.
 				cmd: [
-					'if command -v apache2ctl >/dev/null 2>&1; then apache2ctl configtest && { ! systemctl is-active --quiet apache2 || apache2ctl graceful; }; fi',
-					'if command -v nginx >/dev/null 2>&1; then nginx -t && { ! systemctl is-active --quiet nginx || systemctl reload nginx; }; fi',
+					'rc=0',
+					'if command -v apache2ctl >/dev/null 2>&1; then',
+					'  if apache2ctl configtest; then if systemctl is-active --quiet apache2; then apache2ctl graceful || rc=1; fi; else rc=1; fi',
+					'fi',
+					'if command -v nginx >/dev/null 2>&1; then',
+					'  if nginx -t; then if systemctl is-active --quiet nginx; then systemctl reload nginx || rc=1; fi; else rc=1; fi',
+					'fi',
+					'exit $rc',
 				].join('\n'),
 			},
 		},

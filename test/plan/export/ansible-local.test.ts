@@ -10,7 +10,7 @@ import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, w
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
-import {inventoryValue, playbookValue} from '../../../source/plan/export/ansible.js';
+import {ansibleExport, inventoryValue, playbookValue} from '../../../source/plan/export/ansible.js';
 import {toYaml, type YamlValue} from '../../../source/plan/export/yaml.js';
 import {dropInContent, dropInPath} from '../../../source/plan/exports-file.js';
 import {editFstab, fstabEntry, legacyFstabLine} from '../../../source/plan/fstab.js';
@@ -18,6 +18,7 @@ import {resolvePlanOptions} from '../../../source/plan/options.js';
 import type {Pack} from '../../../source/pack/types.js';
 import {forgedPackForTests} from '../../pack/trusted-pack.js';
 import {makePackFields} from '../../pack/fixtures.js';
+import {HOSTILE} from './yaml-helpers.js';
 
 const ansible = spawnSync('ansible-playbook', ['--version'], {encoding: 'utf8'}).status === 0;
 if (!ansible) console.warn('ansible-playbook is not installed: the export\'s tasks are not run here (apt-get install ansible)');
@@ -123,5 +124,24 @@ describe.skipIf(!ansible)('the playbook\'s fstab and exports tasks, run by ansib
 		expect(existsSync(join(box, 'pwned1')) || existsSync(join(box, 'pwned2'))).toBe(false);
 		expect(readFileSync(dropInPath(join(box, 'exports.d'), pack.name), 'utf8')).toBe(dropInContent(pack));
 		expect(readFileSync(join(box, 'fstab'), 'utf8')).toBe(`${HEADER}${fstabEntry(pack)}\n`);
+	});
+
+	it('Ansible\'s own loader reads every hostile value back exactly, as unsafe text, in the inventory\'s shape', () => {
+		for (const evil of HOSTILE.filter(text => !/[&\u0000-\u001f\u007f]/.test(text))) {
+			const pack = forgedPackForTests({...makePackFields(), name: `p${evil}`, exportPath: `/var/aegir/p${evil}`, exportOptions: `rw${evil}`, subnets: [evil]});
+			const inventory = ansibleExport(pack, resolvePlanOptions()).files[0]!.content;
+			writeFileSync(join(box, 'inventory.yml'), inventory);
+			const listed = spawnSync('ansible-inventory', ['-i', join(box, 'inventory.yml'), '--list', '--export'], {encoding: 'utf8', env: {...process.env, ANSIBLE_NOCOLOR: '1'}});
+			expect(listed.status, listed.stderr).toBe(0);
+			expect(listed.stderr).not.toMatch(/WARNING|ERROR/);
+			const data = JSON.parse(listed.stdout) as {all: {children: string[]; vars: Record<string, unknown>}; nfs_clients: {hosts: string[]}};
+			expect(data.all.children.sort()).toEqual(['nfs_clients', 'nfs_server', 'pack_master', 'ungrouped'].sort());
+			expect(data.nfs_clients.hosts).toEqual(['web2', 'web3']);
+			expect(data.all.vars['aegir_pack_name']).toEqual({__ansible_unsafe: pack.name});
+			expect(data.all.vars['aegir_pack_export_path']).toEqual({__ansible_unsafe: pack.exportPath});
+			expect(data.all.vars['aegir_pack_export_options']).toEqual({__ansible_unsafe: pack.exportOptions});
+			expect(data.all.vars['aegir_pack_subnets']).toEqual([{__ansible_unsafe: evil}]);
+			expect(data.all.vars['aegir_pack_exports_content']).toEqual({__ansible_unsafe: dropInContent(pack)});
+		}
 	});
 });

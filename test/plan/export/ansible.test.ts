@@ -25,7 +25,7 @@ import {FSTAB_VALIDATE} from '../../../source/shell/safe-edit.js';
 import {packHosts, type Pack, type PackFields} from '../../../source/pack/types.js';
 import {forgedPackForTests} from '../../pack/trusted-pack.js';
 import {makePack, makePackFields, web2, web3} from '../../pack/fixtures.js';
-import {HOSTILE, parseYaml} from './yaml.test.js';
+import {HOSTILE, parseYaml} from './yaml-helpers.js';
 
 type Unsafe = {unsafe: string};
 type Inventory = {
