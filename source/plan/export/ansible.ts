@@ -246,9 +246,12 @@ const packageTasks: YamlValue[] = [
 ];
 
 /** Stat a path without following a link, and fail on a link (root never acts through one in aegir's trees). */
+/** Seconds a task that looks into the share may take: a hung NFS mount fails the host instead of hanging the play (the tool's probes are bounded too). */
+const BOUNDED_SECONDS = 30;
+
 function noLink(path: string, register: string, what: string): YamlValue[] {
 	return [
-		{name: `${what}: look at it without following a link`, 'ansible.builtin.stat': {path, follow: false, get_checksum: false}, register},
+		{name: `${what}: look at it without following a link`, 'ansible.builtin.stat': {path, follow: false, get_checksum: false}, register, timeout: BOUNDED_SECONDS},
 		{
 			name: `${what}: not a symbolic link`,
 			'ansible.builtin.fail': {msg: `${path} is a symbolic link to {{ ${register}.stat.lnk_target }}: refusing to act through it`},
@@ -363,6 +366,7 @@ const clientPlay: YamlValue = {
 		{
 			name: 'mount point: the pack\'s marker, when something is mounted there',
 			'ansible.builtin.slurp': {src: '{{ aegir_pack_marker_file }}'},
+			timeout: BOUNDED_SECONDS,
 			register: 'aegir_pack_marker_there',
 			failed_when: false,
 			check_mode: false,
@@ -376,6 +380,7 @@ const clientPlay: YamlValue = {
 		{
 			name: 'mount point: what it holds when nothing is mounted there',
 			'ansible.builtin.find': {paths: '{{ aegir_pack_export_path }}', hidden: true, file_type: 'any'},
+			timeout: BOUNDED_SECONDS,
 			register: 'aegir_pack_held',
 			when: 'aegir_pack_mounted.rc == 1 and aegir_pack_mount_point.stat.exists and aegir_pack_mount_point.stat.isdir',
 		},
@@ -428,7 +433,13 @@ const clientPlay: YamlValue = {
 				fstab: '{{ aegir_pack_fstab_file }}',
 			},
 		},
-		{name: 'the server\'s marker, read through the mount', 'ansible.builtin.slurp': {src: '{{ aegir_pack_marker_file }}'}, register: 'aegir_pack_marker_read', when: 'not ansible_check_mode'},
+		{
+			name: 'the server\'s marker, read through the mount',
+			'ansible.builtin.slurp': {src: '{{ aegir_pack_marker_file }}'},
+			register: 'aegir_pack_marker_read',
+			timeout: BOUNDED_SECONDS,
+			when: 'not ansible_check_mode',
+		},
 		{
 			name: 'the marker is this pack\'s',
 			'ansible.builtin.assert': {
