@@ -265,6 +265,8 @@ const checkPlay: YamlValue = {
 	hosts: PACK_HOSTS,
 	gather_facts: false,
 	any_errors_fatal: true,
+	// Also with --tags sync (or any other tag): the later plays read the aegir ids it gathers.
+	tags: ['always'],
 	tasks: [
 		{name: 'Debian or Ubuntu with apt', 'ansible.builtin.stat': {path: '/usr/bin/apt-get'}, register: 'aegir_pack_apt'},
 		{name: 'apt is there', 'ansible.builtin.assert': {that: ['aegir_pack_apt.stat.exists'], fail_msg: 'this playbook manages Debian and Ubuntu hosts only (no /usr/bin/apt-get)', quiet: true}},
