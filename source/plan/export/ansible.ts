@@ -368,7 +368,6 @@ const clientPlay: YamlValue = {
 		{
 			name: 'mount point: the pack\'s marker, when something is mounted there',
 			'ansible.builtin.slurp': {src: '{{ aegir_pack_marker_file }}'},
-			timeout: BOUNDED_SECONDS,
 			register: 'aegir_pack_marker_there',
 			failed_when: false,
 			check_mode: false,
