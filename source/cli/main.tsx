@@ -1,5 +1,5 @@
 // aegir-pack main: parse flags, pick the command (the wizard, or a re-run of a
-// saved pack: add-slave, remove-slave, status) and the mode (terminal or not).
+// saved pack: add-slave, remove-slave, status, export) and the mode (terminal or not).
 // What the wizard's first screen does not need (the commands, the run and its
 // ssh2, health, the store's code) is imported when needed, to draw that screen sooner.
 import process from 'node:process';
@@ -20,6 +20,7 @@ const COMMANDS = {
 	'add-slave': async () => (await import('./commands/add-slave.js')).addSlaveCommand,
 	'remove-slave': async () => (await import('./commands/remove-slave.js')).removeSlaveCommand,
 	status: async () => (await import('./commands/status.js')).statusCommand,
+	export: async () => (await import('./commands/export.js')).exportCommand,
 } as const;
 
 const isCommand = (word: string): word is keyof typeof COMMANDS => Object.hasOwn(COMMANDS, word);
