@@ -4,7 +4,7 @@
 import type {Host, Pack} from '../pack/types.js';
 import type {Facts} from '../plan/facts.js';
 import {CLUSTER_SLAVE_KEPT, keptClusterSlaveEntry} from '../plan/cluster-slave-fstab.js';
-import {editFstab, fstabLine, fstabMountPoint, missingMountFlags, nfsSource} from '../plan/fstab.js';
+import {editFstab, fstabEntry, fstabMountPoint, legacyFstabLine, missingMountFlags, nfsSource} from '../plan/fstab.js';
 import {nextMountNote, type MountState} from '../plan/steps/nfs-client.js';
 import {utf8ByteText} from '../shell/byte-text.js';
 import {normalizeMountPath} from '../plan/tab-field.js';
@@ -20,7 +20,11 @@ export function fstabCheck(pack: Pack, facts: Facts, fstabPath: string): HealthC
 	const content = facts.fstab.content;
 	if (keptClusterSlaveEntry(facts, pack)) return {...base, ok: true, detail: `one entry for ${path}: ${CLUSTER_SLAVE_KEPT}`};
 	const wantedPath = utf8ByteText(path);
-	if (!editFstab(content, wantedPath, utf8ByteText(fstabLine(pack))).changed) return {...base, ok: true, detail: `one entry for ${path}, as the pack wants`};
+	if (!editFstab(content, wantedPath, utf8ByteText(fstabEntry(pack))).changed) return {...base, ok: true, detail: `one entry for ${path}, as the pack wants`};
+	// The one-line form of earlier versions (tag after the fields): the same entry; the next apply moves the tag above it.
+	if (!editFstab(content, wantedPath, utf8ByteText(legacyFstabLine(pack))).changed) {
+		return {...base, ok: true, detail: `one entry for ${path}, as the pack wants (in the earlier one-line form: the next apply puts its tag on the line above)`};
+	}
 	const entries = content.split('\n').filter(line => fstabMountPoint(line) === normalizeMountPath(wantedPath)).length;
 	const detail =
 		entries === 0

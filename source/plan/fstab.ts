@@ -12,9 +12,16 @@ export function nfsSource(serverAddress: string, exportPath: string): string {
 	return `${host}:${exportPath}`;
 }
 
-/** The comment that tags our line, naming the pack. */
+const TAG_PREFIX = '# aegir-pack: ';
+
+/** The comment that tags our entry, naming the pack: the line directly above it. */
 export function fstabTag(packName: string): string {
-	return `# aegir-pack: ${commentText(packName)}`;
+	return `${TAG_PREFIX}${commentText(packName)}`;
+}
+
+/** A tag comment of aegir-pack (any pack), on a line of its own. */
+export function isFstabTag(line: string): boolean {
+	return line.trimStart().startsWith(TAG_PREFIX);
 }
 
 /** Options that would undo nosuid,nodev: never kept. */
@@ -40,12 +47,35 @@ export function missingMountFlags(liveOptions: string): string[] {
 	return REQUIRED_MOUNT_FLAGS.filter(flag => !live.includes(flag));
 }
 
-/** `<server>:<path> <path> nfs <options> 0 0  # aegir-pack: <pack>` */
+/** The six fields of the pack's fstab line, each escaped as fstab wants it. */
+export function fstabFields(pack: PackFields): {source: string; target: string; type: 'nfs'; options: string; dump: '0'; pass: '0'} {
+	return {
+		source: escapeTabField(nfsSource(pack.nfsServer.address, pack.exportPath)),
+		target: escapeTabField(pack.exportPath),
+		type: 'nfs',
+		options: escapeTabField(effectiveMountOptions(pack)),
+		dump: '0',
+		pass: '0',
+	};
+}
+
+/**
+ * `<server>:<path> <path> nfs <options> 0 0`: a standard six-field line, so
+ * other tools (ansible.posix.mount) read it as the entry for the mount point.
+ */
 export function fstabLine(pack: PackFields): string {
-	const source = escapeTabField(nfsSource(pack.nfsServer.address, pack.exportPath));
-	const target = escapeTabField(pack.exportPath);
-	const options = escapeTabField(effectiveMountOptions(pack));
-	return `${source} ${target} nfs ${options} 0 0  ${fstabTag(pack.name)}`;
+	const {source, target, type, options, dump, pass} = fstabFields(pack);
+	return `${source} ${target} ${type} ${options} ${dump} ${pass}`;
+}
+
+/** The entry the tool writes: the tag comment, then the line, as two lines (no final newline). */
+export function fstabEntry(pack: PackFields): string {
+	return `${fstabTag(pack.name)}\n${fstabLine(pack)}`;
+}
+
+/** The one-line form versions before issue 14 wrote (the tag after the fields): still read as the pack's entry, rewritten on the next apply. */
+export function legacyFstabLine(pack: PackFields): string {
+	return `${fstabLine(pack)}  ${fstabTag(pack.name)}`;
 }
 
 /** The mount point of an fstab line, or undefined for comments, blank and malformed lines. */
@@ -63,39 +93,66 @@ export type FstabEdit = {
 	changed: boolean;
 	/** What happened, in words. */
 	action: 'unchanged' | 'appended' | 'replaced' | 'created';
-	/** Lines removed (other entries for the same mount point, or the replaced one). */
+	/** Lines removed (other entries for the same mount point, or the replaced one, with the tag comments above them). */
 	removed: string[];
 };
 
+/** One entry for a mount point: its line, and the aegir-pack tag comment directly above it when there is one. */
+export type FstabBlock = {start: number; line: number};
+
+/** The lines of `content`, and whether it ended with a newline. */
+export function fstabLines(content: string): {lines: string[]; endsWithNewline: boolean} {
+	const endsWithNewline = content === '' || content.endsWith('\n');
+	const lines = content.split('\n');
+	if (endsWithNewline) lines.pop();
+	return {lines, endsWithNewline};
+}
+
+/** The entries for `mountPoint` (already normalised), each with the tag comment above it. */
+export function fstabBlocks(lines: string[], mountPoint: string): FstabBlock[] {
+	return lines.flatMap((text, index) => {
+		if (fstabMountPoint(text) !== mountPoint) return [];
+		const tagged = index > 0 && isFstabTag(lines[index - 1]!);
+		return [{start: tagged ? index - 1 : index, line: index}];
+	});
+}
+
 /**
  * Make `current` (undefined: no file) hold exactly one entry for `mountPoint`,
- * equal to `line`: the first existing entry is replaced in place, later ones
- * dropped; with none, the line is appended.
+ * equal to `entry` (its lines: the tag comment, then the fstab line): the first
+ * existing entry is replaced in place, later ones dropped, each with the
+ * aegir-pack tag comment directly above it (an entry in the earlier one-line
+ * form, its tag after the fields, is replaced like any other); with none, the
+ * entry is appended.
  */
-export function editFstab(current: string | undefined, mountPoint: string, line: string): FstabEdit {
-	if (current === undefined) return {content: `${line}\n`, changed: true, action: 'created', removed: []};
+export function editFstab(current: string | undefined, mountPoint: string, entry: string): FstabEdit {
+	if (current === undefined) return {content: `${entry}\n`, changed: true, action: 'created', removed: []};
 
 	const wanted = normalizeMountPath(mountPoint);
-	const endsWithNewline = current === '' || current.endsWith('\n');
-	const lines = current.split('\n');
-	if (endsWithNewline) lines.pop();
-
-	const matches = lines.flatMap((text, index) => (fstabMountPoint(text) === wanted ? [index] : []));
-	if (matches.length === 1 && lines[matches[0]!] === line) {
+	const entryLines = entry.split('\n');
+	const {lines, endsWithNewline} = fstabLines(current);
+	const blocks = fstabBlocks(lines, wanted);
+	const only = blocks.length === 1 ? blocks[0]! : undefined;
+	if (only && only.line - only.start + 1 === entryLines.length && entryLines.every((text, offset) => lines[only.start + offset] === text)) {
 		return {content: current, changed: false, action: 'unchanged', removed: []};
 	}
 
-	if (matches.length === 0) {
+	if (blocks.length === 0) {
 		const separator = endsWithNewline ? '' : '\n';
-		return {content: `${current}${separator}${line}\n`, changed: true, action: 'appended', removed: []};
+		return {content: `${current}${separator}${entry}\n`, changed: true, action: 'appended', removed: []};
 	}
 
-	const first = matches[0]!;
-	const removed = matches.map(index => lines[index]!);
+	const first = blocks[0]!;
+	const dropped = new Set(blocks.flatMap(block => range(block.start, block.line)));
+	const removed = [...dropped].sort((a, b) => a - b).map(index => lines[index]!);
 	const kept = lines.flatMap((text, index) => {
-		if (index === first) return [line];
-		return matches.includes(index) ? [] : [text];
+		if (index === first.start) return entryLines;
+		return dropped.has(index) ? [] : [text];
 	});
 	const content = `${kept.join('\n')}${endsWithNewline ? '\n' : ''}`;
 	return {content, changed: true, action: 'replaced', removed};
+}
+
+function range(from: number, to: number): number[] {
+	return Array.from({length: to - from + 1}, (_, offset) => from + offset);
 }

@@ -24,7 +24,9 @@ import {canRunLab, type Lab} from './helpers/lab.js';
 
 const HOSTS = ['master', 'web1', 'web2'];
 const SLAVES = ['web1', 'web2'];
-const FSTAB_LINE = `127.0.1.1:${SHARE} ${SHARE} nfs rw,hard,_netdev,nofail,nosuid,nodev 0 0  # aegir-pack: ${PACK_NAME}`;
+// Issue 14: six fields (ansible.posix.mount reads it), the tag a comment line directly above it.
+const FSTAB_TAG = `# aegir-pack: ${PACK_NAME}`;
+const FSTAB_LINE = `127.0.1.1:${SHARE} ${SHARE} nfs rw,hard,_netdev,nofail,nosuid,nodev 0 0`;
 const EXPORT_LINE = `${SHARE} 127.0.1.0/24(rw,sync,no_subtree_check)`;
 
 describe.skipIf(!canRunLab.ok)('apply on a fresh 3-host pack', () => {
@@ -47,7 +49,7 @@ describe.skipIf(!canRunLab.ok)('apply on a fresh 3-host pack', () => {
 		expect(result.stdout).toContain(`master    | +${EXPORT_LINE}`);
 		for (const slave of SLAVES) {
 			expect(result.stdout).toContain(`${slave}      | --- /etc/fstab`);
-			expect(result.stdout).toContain(`${slave}      | +${FSTAB_LINE}`);
+			expect(result.stdout).toContain(`${slave}      | +${FSTAB_TAG}\n${slave}      | +${FSTAB_LINE}\n`);
 		}
 		expect(await snapshot(lab, HOSTS, dirs)).toEqual(before);
 		for (const host of HOSTS) {
@@ -83,6 +85,8 @@ describe.skipIf(!canRunLab.ok)('apply on a fresh 3-host pack', () => {
 			const fstab = (await lab.readFile(slave, '/etc/fstab')) ?? '';
 			const entries = fstab.split('\n').filter(line => !line.trimStart().startsWith('#') && line.split(/\s+/)[1] === SHARE);
 			expect(entries, `fstab on ${slave}`).toEqual([FSTAB_LINE]);
+			const lines = fstab.split('\n');
+			expect(lines[lines.indexOf(FSTAB_LINE) - 1], `the tag above the entry on ${slave}`).toBe(FSTAB_TAG);
 			const mounted = await lab.exec(slave, `findmnt -n -o TARGET ${SHARE}`);
 			expect(mounted.stdout.trim().split('\n'), `findmnt on ${slave}`).toEqual([SHARE]);
 			expect((await lab.exec(slave, 'findmnt --verify')).code, `findmnt --verify on ${slave}`).toBe(0);

@@ -94,22 +94,24 @@ describe.skipIf(!canRunLab.ok)("links in the pack's own paths: the export, its m
 	});
 
 	test('H4: an fstab that is not UTF-8 is edited: every old byte kept, the entry added, exit 0', async () => {
-		await asRoot(lab, 'web1', `umount ${SHARE} && sed -i '/# aegir-pack: /d' /etc/fstab && printf '# disque syst\\350me\\n' >> /etc/fstab`);
+		await asRoot(lab, 'web1', `umount ${SHARE} && sed -i '/^# aegir-pack: /{N;d}' /etc/fstab && printf '# disque syst\\350me\\n' >> /etc/fstab`);
 		const old = await asRoot(lab, 'web1', 'wc -c < /etc/fstab && sha256sum < /etc/fstab');
 		const [size, sha] = old.trim().split('\n');
 		await converge();
 		expect(await asRoot(lab, 'web1', `head -c ${size} /etc/fstab | sha256sum`)).toBe(`${sha}\n`);
-		expect(await asRoot(lab, 'web1', 'tail -n 1 /etc/fstab')).toMatch(new RegExp(`^127\\.0\\.1\\.1:${SHARE} ${SHARE} nfs \\S*nosuid,nodev 0 0  # aegir-pack: `));
+		expect(await asRoot(lab, 'web1', 'tail -n 2 /etc/fstab')).toMatch(new RegExp(`^# aegir-pack: pack\\.example\\.com\n127\\.0\\.1\\.1:${SHARE} ${SHARE} nfs \\S*nosuid,nodev 0 0\n$`));
 	});
 
 	test('E5: an entry an earlier version wrote (no nosuid,nodev) is updated, with a backup; the run says the flags take effect at the next mount and leaves the live mount alone', async () => {
 		const old = `127.0.1.1:${SHARE} ${SHARE} nfs rw,hard,_netdev,nofail 0 0  # aegir-pack: pack.example.com`;
-		await asRoot(lab, 'web2', `umount ${SHARE} && sed -i '/# aegir-pack: /d' /etc/fstab && echo '${old}' >> /etc/fstab && mount ${SHARE} && rm -f /etc/fstab.aegir-pack-*.bak`);
+		await asRoot(lab, 'web2', `umount ${SHARE} && sed -i '/^# aegir-pack: /{N;d}' /etc/fstab && echo '${old}' >> /etc/fstab && mount ${SHARE} && rm -f /etc/fstab.aegir-pack-*.bak`);
 		expect(await mountFlags(lab, 'web2')).not.toContain('nosuid');
 		const run = await converge();
 		expect(stepLine(run.stdout, 'web2', `fstab entry for ${SHARE}`)).toMatch(/\schanged\s/);
 		expect(run.stdout).toContain(`nosuid,nodev take effect at the next mount of ${SHARE}`);
-		expect(await asRoot(lab, 'web2', 'grep "# aegir-pack: " /etc/fstab')).toContain(' nfs rw,hard,_netdev,nofail,nosuid,nodev 0 0 ');
+		// Issue 14: the one-line entry is migrated to exactly one entry, the tag on the line above.
+		expect(await asRoot(lab, 'web2', `grep -c ' ${SHARE} ' /etc/fstab`)).toBe('1\n');
+		expect(await asRoot(lab, 'web2', 'grep -A1 "^# aegir-pack: " /etc/fstab')).toBe(`# aegir-pack: pack.example.com\n127.0.1.1:${SHARE} ${SHARE} nfs rw,hard,_netdev,nofail,nosuid,nodev 0 0\n`);
 		expect(await asRoot(lab, 'web2', 'cat /etc/fstab.aegir-pack-*.bak')).toContain(old);
 		expect(await mountFlags(lab, 'web2')).not.toContain('nosuid');
 		// A second run changes nothing and says it again.

@@ -33,7 +33,9 @@ import {
 } from './helpers/rerun.js';
 
 const PACK = ['master', 'web1', 'web2'];
-const FSTAB_LINE = `127.0.1.1:${SHARE} ${SHARE} nfs rw,hard,_netdev,nofail,nosuid,nodev 0 0  # aegir-pack: ${PACK_NAME}`;
+// Issue 14: six fields, the tag a comment line directly above it.
+const FSTAB_TAG = `# aegir-pack: ${PACK_NAME}`;
+const FSTAB_LINE = `127.0.1.1:${SHARE} ${SHARE} nfs rw,hard,_netdev,nofail,nosuid,nodev 0 0`;
 
 /** fstab lines (not comments) that mount something on the share's path. */
 async function shareEntries(lab: Lab, host: string): Promise<string[]> {
@@ -140,7 +142,8 @@ describe.skipIf(!canRunLab.ok)('add-slave, remove-slave and status on an applied
 		expect(await sshd.contacted()).toEqual([]);
 
 		expect(await shareEntries(lab, 'web4')).toEqual([]);
-		expect(fstabBefore.split('\n').filter(line => line !== FSTAB_LINE).join('\n')).toBe((await lab.readFile('web4', '/etc/fstab')) ?? '');
+		expect(fstabBefore).toContain(`${FSTAB_TAG}\n${FSTAB_LINE}\n`);
+		expect(fstabBefore.replace(`${FSTAB_TAG}\n${FSTAB_LINE}\n`, '')).toBe((await lab.readFile('web4', '/etc/fstab')) ?? '');
 		expect((await lab.exec('web4', 'findmnt --verify')).code).toBe(0);
 		const backups = (await lab.exec('web4', 'ls /etc/fstab.aegir-pack-*.bak')).stdout.split('\n').filter(Boolean);
 		const backupContents = await Promise.all(backups.map(async file => lab.readFile('web4', file)));

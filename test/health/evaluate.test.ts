@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {evaluateHealth, type HostObservation} from '../../source/health/evaluate.js';
 import type {HealthReport, HealthRow} from '../../source/health/types.js';
-import {fstabLine} from '../../source/plan/fstab.js';
+import {fstabEntry, fstabLine, legacyFstabLine} from '../../source/plan/fstab.js';
 import {clientFacts, healthyObservations, observed, pack, serverFacts} from './fixtures.js';
 import {trustedPackForTests} from '../pack/trusted-pack.js';
 
@@ -118,6 +118,14 @@ describe('evaluateHealth: each failure is a red row with a line saying what to d
 		expect(check(differs, 'web1', 'fstab').detail).toBe("the /etc/fstab entry for /var/aegir/platforms differs from the pack's");
 		const twice = evaluate(healthyObservations(web1Sick({fstab: {present: true, readable: true, content: `${fstabLine(pack)}\n${other}\n`}})));
 		expect(check(twice, 'web1', 'fstab').detail).toBe('2 /etc/fstab entries for /var/aegir/platforms');
+	});
+
+	it('client: the tag above the line (issue 14) and the earlier one-line form are both the pack\'s entry; a bare line is not', () => {
+		const content = (text: string) => healthyObservations(web1Sick({fstab: {present: true, readable: true, content: `# fstab\n${text}\n`}}));
+		expect(check(evaluate(content(fstabEntry(pack))), 'web1', 'fstab')).toMatchObject({ok: true, detail: 'one entry for /var/aegir/platforms, as the pack wants'});
+		expect(check(evaluate(content(legacyFstabLine(pack))), 'web1', 'fstab')).toMatchObject({ok: true, detail: expect.stringContaining('earlier one-line form')});
+		expect(check(evaluate(content(fstabLine(pack))), 'web1', 'fstab')).toMatchObject({ok: false});
+		expect(check(evaluate(content(`${fstabEntry(pack)}\n${legacyFstabLine(pack)}`)), 'web1', 'fstab')).toMatchObject({ok: false, detail: '2 /etc/fstab entries for /var/aegir/platforms'});
 	});
 
 	it('client: an entry an earlier version wrote (without nosuid,nodev) differs from the pack; a mount without them says when they apply (E5)', () => {

@@ -1,7 +1,7 @@
 // A pack on three hosts (master is the NFS server, web1 and web2 mount it),
 // the facts each host has when everything is healthy, and a fake host that
 // answers the real facts command and the NFS service probe.
-import {fstabLine} from '../../source/plan/fstab.js';
+import {fstabEntry} from '../../source/plan/fstab.js';
 import type {Facts} from '../../source/plan/facts.js';
 import {markerContent} from '../../source/plan/steps/nfs-server.js';
 import type {HostObservation} from '../../source/health/evaluate.js';
@@ -30,7 +30,7 @@ export function serverFacts(overrides: Partial<Facts> = {}): Facts {
 
 export function clientFacts(overrides: Partial<Facts> = {}): Facts {
 	return makeFacts({
-		fstab: {present: true, readable: true, content: `# /etc/fstab\nUUID=1 / ext4 defaults 0 1\n${fstabLine(pack)}\n`},
+		fstab: {present: true, readable: true, content: `# /etc/fstab\nUUID=1 / ext4 defaults 0 1\n${fstabEntry(pack)}\n`},
 		mount: {target: pack.exportPath, source: `192.0.2.10:${pack.exportPath}`, fstype: 'nfs4', options: 'rw,relatime'},
 		sharedDir: {state: 'directory', entryCount: 1, sample: ['.aegir-pack-marker']},
 		marker: {present: true, readable: true, content: markerContent(pack)},
@@ -64,7 +64,7 @@ export function factsScriptOutput(nonce: string, role: 'server' | 'client', host
 		['passwd', 'aegir:x:1500:1500::/var/aegir:/bin/sh\n'],
 		['group', 'aegir:x:1500:\n'],
 		['df', 'Filesystem 1024-blocks Used Available Capacity Mounted on\n/dev/a 100 0 9000000 1% /\n/dev/a 100 0 9000000 1% /var\n'],
-		['fstab.b64', Buffer.from(role === 'client' ? `${fstabLine(pack)}\n` : '# empty\n').toString('base64')],
+		['fstab.b64', Buffer.from(role === 'client' ? `${fstabEntry(pack)}\n` : '# empty\n').toString('base64')],
 		['fstab.rc', '0'],
 		['dropin.missing', ''],
 	];

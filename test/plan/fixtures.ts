@@ -9,7 +9,7 @@ import type {Prompter} from '../../source/contracts/prompter.js';
 import {DEFAULT_EXPORT_OPTIONS, DEFAULT_MOUNT_OPTIONS, type Host, type Pack, type PackFields} from '../../source/pack/types.js';
 import {forgedPackForTests, trustedPackForTests} from '../pack/trusted-pack.js';
 import {dropInContent} from '../../source/plan/exports-file.js';
-import {fstabLine} from '../../source/plan/fstab.js';
+import {fstabEntry} from '../../source/plan/fstab.js';
 import {markerContent} from '../../source/plan/steps/nfs-server.js';
 
 export const host = (name: string, address: string): Host => ({name, address, port: 22, user: 'root'});
@@ -135,7 +135,7 @@ export function configuredFacts(pack: Pack, name: string): Facts {
 	return {
 		...base,
 		packages: {'nfs-common': installed, rsync: installed},
-		fstab: {present: true, readable: true, content: `# /etc/fstab\n${fstabLine(pack)}\n`},
+		fstab: {present: true, readable: true, content: `# /etc/fstab\n${fstabEntry(pack)}\n`},
 		mount: {target: pack.exportPath, source: `${pack.nfsServer.address}:${pack.exportPath}`, fstype: 'nfs4', options: 'rw,nosuid,nodev'},
 	};
 }

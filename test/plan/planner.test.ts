@@ -1,6 +1,6 @@
 import {tmpdir} from 'node:os';
 import {describe, expect, it} from 'vitest';
-import {fstabLine} from '../../source/plan/fstab.js';
+import {fstabLine, fstabTag} from '../../source/plan/fstab.js';
 import {planPack} from '../../source/plan/planner.js';
 import type {Plan} from '../../source/plan/step.js';
 import type {RunEvent} from '../../source/contracts/events.js';
@@ -172,7 +172,7 @@ describe('a whole plan on hosts that are read, not changed', () => {
 			].join('\n'),
 		);
 		expect(finished('web1', 'nfs-client/fstab').diff).toBe(
-			['--- /etc/fstab', '+++ /etc/fstab (aegir-pack)', '@@ -1,1 +1,2 @@', ' # /etc/fstab', `+${fstabLine(pack)}`, ''].join('\n'),
+			['--- /etc/fstab', '+++ /etc/fstab (aegir-pack)', '@@ -1,1 +1,3 @@', ' # /etc/fstab', `+${fstabTag(pack.name)}`, `+${fstabLine(pack)}`, ''].join('\n'),
 		);
 		expect(finished('master', 'packages').commands).toEqual([
 			'DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nfs-kernel-server rsync',

@@ -2,7 +2,7 @@ import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {userInfo} from 'node:os';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {dropInContent} from '../../source/plan/exports-file.js';
-import {fstabLine, fstabTag} from '../../source/plan/fstab.js';
+import {fstabEntry, fstabLine, fstabTag, legacyFstabLine} from '../../source/plan/fstab.js';
 import {RerunInputError} from '../../source/plan/reruns/errors.js';
 import {FSTAB_REMOVAL_STEP, fstabRemovalStep, removeFstabEntries} from '../../source/plan/reruns/fstab-removal.js';
 import {narrowExportStep, subnetsOnlyFor} from '../../source/plan/reruns/narrow-export.js';
@@ -192,18 +192,34 @@ describe('narrowing the export', () => {
 
 describe('removing the fstab entry', () => {
 	const pack = makePack();
-	const ours = fstabLine(pack);
+	const ours = fstabEntry(pack);
 
-	it('removes only lines for the mount point tagged with this pack', () => {
-		const other = `192.0.2.99:/x /var/aegir/platforms nfs rw 0 0  ${fstabTag('other.example.com')}`;
+	it('removes only entries for the mount point tagged with this pack, the tag line with its entry', () => {
+		const other = `${fstabTag('other.example.com')}\n192.0.2.99:/x /var/aegir/platforms nfs rw 0 0`;
 		const before = `# fstab\nproc /proc proc defaults 0 0\n${ours}\n${other}\n`;
 		expect(removeFstabEntries(before, pack.exportPath, pack.name)).toEqual({
 			content: `# fstab\nproc /proc proc defaults 0 0\n${other}\n`,
-			removed: [ours],
-			foreign: [other],
+			removed: [fstabLine(pack)],
+			foreign: ['192.0.2.99:/x /var/aegir/platforms nfs rw 0 0'],
 		});
 		expect(removeFstabEntries(`a b c\n${ours}`, pack.exportPath, pack.name).content).toBe('a b c');
 		expect(removeFstabEntries('# nothing\n', pack.exportPath, pack.name)).toEqual({content: '# nothing\n', removed: [], foreign: []});
+	});
+
+	it('removes an entry in the earlier one-line form too (its tag after the fields)', () => {
+		const old = legacyFstabLine(pack);
+		const inlineOther = `192.0.2.99:/x /var/aegir/platforms nfs rw 0 0  ${fstabTag('other.example.com')}`;
+		expect(removeFstabEntries(`# fstab\n${old}\n${inlineOther}\n`, pack.exportPath, pack.name)).toEqual({
+			content: `# fstab\n${inlineOther}\n`,
+			removed: [old],
+			foreign: [inlineOther],
+		});
+	});
+
+	it('leaves an untagged entry and its neighbours alone', () => {
+		const plain = `192.0.2.10:/var/aegir/platforms /var/aegir/platforms nfs rw 0 0`;
+		const before = `# my note\n${plain}\n`;
+		expect(removeFstabEntries(before, pack.exportPath, pack.name)).toEqual({content: before, removed: [], foreign: [plain]});
 	});
 });
 
@@ -223,7 +239,7 @@ describe('removing the fstab entry, for real', () => {
 		const fstab = box.path('fstab');
 		const head = '# /etc/fstab: static file system information.\n#\n# <file system> <mount point>   <type>  <options>       <dump>  <pass>\nproc  /proc  proc  defaults  0  0\n\n';
 		const tail = '# keep this comment\t \ntmpfs\t/tmp   tmpfs defaults,noatime 0 0\n';
-		const before = `${head}${fstabLine(pack)}\n${tail}`;
+		const before = `${head}${fstabEntry(pack)}\n${tail}`;
 		writeFileSync(fstab, before);
 		box.own(fstab);
 		const options = {fstabPath: fstab, exportsDir: box.path('exports.d'), aegirUser: userInfo().username};

@@ -6,7 +6,7 @@
 import {chmodSync, existsSync, lchownSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync} from 'node:fs';
 import {userInfo} from 'node:os';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
-import {fstabLine} from '../../source/plan/fstab.js';
+import {fstabEntry, fstabLine, legacyFstabLine} from '../../source/plan/fstab.js';
 import {linkRefusal} from '../../source/shell/path-guard.js';
 import {planPack} from '../../source/plan/planner.js';
 import {type Plan} from '../../source/plan/step.js';
@@ -145,13 +145,27 @@ describe('NFS client files, for real', SLOW, () => {
 		writeFileSync(fstab, before);
 		const first = await run(only(planFor(), 'web1', CLIENT_FILES));
 		expect(first.statuses).toEqual(CLIENT_FILES.map(id => `${id}:changed`));
-		expect(readFileSync(fstab, 'utf8')).toBe(`${before}${fstabLine(pack)}\n`);
+		expect(readFileSync(fstab, 'utf8')).toBe(`${before}${fstabEntry(pack)}\n`);
 		expect(readFileSync(`${fstab}.aegir-pack-20240102-030405.bak`, 'utf8')).toBe(before);
 		expect(existsSync(pack.exportPath)).toBe(true);
 
 		const second = await run(only(planFor(), 'web1', CLIENT_FILES));
 		expect(second.statuses).toEqual(CLIENT_FILES.map(id => `${id}:ok`));
-		expect(readFileSync(fstab, 'utf8')).toBe(`${before}${fstabLine(pack)}\n`);
+		expect(readFileSync(fstab, 'utf8')).toBe(`${before}${fstabEntry(pack)}\n`);
+	});
+
+	it('migrates an entry in the earlier one-line form (tag after the fields) to exactly one entry in the new form; a second run changes nothing (issue 14)', async () => {
+		mkdirSync(pack.exportPath);
+		writeFileSync(fstab, `${before}${legacyFstabLine(pack)}\ntmpfs /tmp tmpfs defaults 0 0\n`);
+		const first = await run(only(planFor(), 'web1', CLIENT_FILES));
+		expect(first.statuses).toEqual(['nfs-client/mount-point:ok', 'nfs-client/fstab:changed']);
+		const after = readFileSync(fstab, 'utf8');
+		expect(after).toBe(`${before}${fstabEntry(pack)}\ntmpfs /tmp tmpfs defaults 0 0\n`);
+		expect(after.split('\n').filter(line => line.includes(` ${pack.exportPath} `))).toEqual([fstabLine(pack)]);
+		expect(readFileSync(`${fstab}.aegir-pack-20240102-030405.bak`, 'utf8')).toBe(`${before}${legacyFstabLine(pack)}\ntmpfs /tmp tmpfs defaults 0 0\n`);
+		const second = await run(only(planFor(), 'web1', CLIENT_FILES));
+		expect(second.statuses).toEqual(CLIENT_FILES.map(id => `${id}:ok`));
+		expect(readFileSync(fstab, 'utf8')).toBe(after);
 	});
 
 	it('replaces a different entry for the mount point only after showing the diff', async () => {
@@ -164,8 +178,8 @@ describe('NFS client files, for real', SLOW, () => {
 		const finishedIndex = events.findIndex(event => event.type === 'step-finished' && event.stepId === 'nfs-client/fstab');
 		expect(noticeIndex).toBeGreaterThan(-1);
 		expect(noticeIndex).toBeLessThan(finishedIndex);
-		expect(events[noticeIndex]).toMatchObject({message: expect.stringContaining(`-${old}\n+${fstabLine(pack)}`)});
-		expect(readFileSync(fstab, 'utf8')).toBe(`${before}${fstabLine(pack)}\n`);
+		expect(events[noticeIndex]).toMatchObject({message: expect.stringContaining(`-${old}\n+${fstabEntry(pack).replace('\n', '\n+')}`)});
+		expect(readFileSync(fstab, 'utf8')).toBe(`${before}${fstabEntry(pack)}\n`);
 	});
 
 	it('edits an fstab that is not UTF-8: every old byte kept, our line added (H4)', async () => {
@@ -173,7 +187,7 @@ describe('NFS client files, for real', SLOW, () => {
 		writeFileSync(fstab, old);
 		const first = await run(only(planFor(), 'web1', CLIENT_FILES));
 		expect(first.statuses).toEqual(CLIENT_FILES.map(id => `${id}:changed`));
-		expect(readFileSync(fstab)).toEqual(Buffer.concat([old, Buffer.from(`${fstabLine(pack)}\n`)]));
+		expect(readFileSync(fstab)).toEqual(Buffer.concat([old, Buffer.from(`${fstabEntry(pack)}\n`)]));
 		const second = await run(only(planFor(), 'web1', CLIENT_FILES));
 		expect(second.statuses).toEqual(CLIENT_FILES.map(id => `${id}:ok`));
 	});
@@ -274,8 +288,11 @@ describe('hostile values that slipped past validation', SLOW, () => {
 		expect(entries.filter(entry => entry.startsWith('pwned'))).toEqual([]);
 		expect(readdirSync(box.path('exports.d'))).toEqual(['aegir-pack-evil___touch_pwned4__echo___.exports']);
 		const fstabNow = readFileSync(fstab, 'utf8');
-		expect(fstabNow.split('\n').filter(line => line !== '')).toHaveLength(2);
+		expect(fstabNow.split('\n').filter(line => line !== '')).toHaveLength(3);
 		expect(fstabNow).toContain("plat\\040forms'$(touch\\040pwned)`touch\\040pwned2`;touch\\040pwned3;\"x\" nfs ");
 		expect(fstabNow).toContain("# aegir-pack: evil'; touch pwned4; echo '?\n");
+		// The tag is a line of its own, directly above a line of exactly six fields.
+		const lines = fstabNow.split('\n');
+		expect(lines[lines.indexOf("# aegir-pack: evil'; touch pwned4; echo '?") + 1]!.split(' ')).toHaveLength(6);
 	});
 });

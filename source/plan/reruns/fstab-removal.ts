@@ -1,11 +1,12 @@
-// Removing a slave's managed fstab entry: only lines for the mount point that
-// carry this pack's tag go; everything else stays byte for byte. The write is
+// Removing a slave's managed fstab entry: only entries for the mount point that
+// carry this pack's tag (the comment line above, or after the fields in the
+// earlier one-line form) go; everything else stays byte for byte. The write is
 // the planner's own fstab edit (atomic, backed up, validated by findmnt).
 
 import type {Host, Pack} from '../../pack/types.js';
 import {unifiedDiff} from '../../shell/unified-diff.js';
 import type {Facts} from '../facts.js';
-import {fstabMountPoint, fstabTag} from '../fstab.js';
+import {fstabBlocks, fstabLines, fstabTag} from '../fstab.js';
 import type {ResolvedPlanOptions} from '../options.js';
 import {readableText, textBytes, utf8ByteText} from '../../shell/byte-text.js';
 import {describeSafeEdit, safeEdit} from '../../shell/safe-edit.js';
@@ -23,26 +24,31 @@ export type FstabRemoval = {
 
 export const FSTAB_REMOVAL_STEP = 'nfs-client/fstab-remove';
 
-/** `current` without this pack's entries for `mountPoint`. */
+/**
+ * `current` without this pack's entries for `mountPoint`: an entry with this
+ * pack's tag comment directly above it (it goes with it), or one in the
+ * earlier one-line form, the tag after its fields.
+ */
 export function removeFstabEntries(current: string, mountPoint: string, packName: string): FstabRemoval {
 	const wanted = normalizeMountPath(mountPoint);
 	const tag = fstabTag(packName);
-	const endsWithNewline = current === '' || current.endsWith('\n');
-	const lines = current.split('\n');
-	if (endsWithNewline) lines.pop();
+	const {lines, endsWithNewline} = fstabLines(current);
 	const removed: string[] = [];
 	const foreign: string[] = [];
-	const kept = lines.filter(line => {
-		if (fstabMountPoint(line) !== wanted) return true;
-		if (line.trimEnd().endsWith(tag)) {
+	const dropped = new Set<number>();
+	for (const block of fstabBlocks(lines, wanted)) {
+		const line = lines[block.line]!;
+		const taggedAbove = block.start < block.line && lines[block.start]!.trim() === tag;
+		if (taggedAbove || line.trimEnd().endsWith(tag)) {
+			for (let index = block.start; index <= block.line; index++) dropped.add(index);
 			removed.push(line);
-			return false;
+		} else {
+			foreign.push(line);
 		}
+	}
 
-		foreign.push(line);
-		return true;
-	});
 	if (removed.length === 0) return {content: current, removed, foreign};
+	const kept = lines.filter((_, index) => !dropped.has(index));
 	const body = kept.join('\n');
 	return {content: kept.length === 0 ? '' : `${body}${endsWithNewline ? '\n' : ''}`, removed, foreign};
 }

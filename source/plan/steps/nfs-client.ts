@@ -19,7 +19,7 @@ import {linkRefusal} from '../../shell/path-guard.js';
 import {unifiedDiff} from '../../shell/unified-diff.js';
 import type {Facts, MountFact} from '../facts.js';
 import {CLUSTER_SLAVE_KEPT, keptClusterSlaveEntry} from '../cluster-slave-fstab.js';
-import {editFstab, effectiveMountOptions, fstabLine, missingMountFlags, nfsSource} from '../fstab.js';
+import {editFstab, effectiveMountOptions, fstabEntry, missingMountFlags, nfsSource} from '../fstab.js';
 import type {ResolvedPlanOptions} from '../options.js';
 import {FSTAB_VALIDATE, describeSafeEdit, expectedFrom, safeEdit, type SafeEditOptions} from '../../shell/safe-edit.js';
 import {type CheckResult, type Step} from '../step.js';
@@ -189,8 +189,8 @@ export function fstabEditOptions(target: string, stamp: string, current: string 
 
 export function fstabStep(host: Host, pack: Pack, options: ResolvedPlanOptions): Step {
 	const target = options.fstabPath;
-	// The file is edited as bytes: our line and path as the bytes they are written as.
-	const line = utf8ByteText(fstabLine(pack));
+	// The file is edited as bytes: our entry (tag comment, then the line) and path as the bytes they are written as.
+	const line = utf8ByteText(fstabEntry(pack));
 	const plan = (facts: Facts) => {
 		const current = facts.fstab.present ? facts.fstab.content : undefined;
 		const edit = editFstab(current, utf8ByteText(pack.exportPath), line);

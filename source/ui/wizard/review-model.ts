@@ -4,7 +4,7 @@
 // one thing while the apply writes another.
 import {nfsClients, packHosts, type Host, type PackFields} from '../../pack/types.js';
 import {dropInContent} from '../../plan/exports-file.js';
-import {fstabLine as plannedFstabLine} from '../../plan/fstab.js';
+import {fstabEntry} from '../../plan/fstab.js';
 import {resolvePlanOptions, type PlanOptions} from '../../plan/options.js';
 import {reviewWordsFor, situationOf} from '../../plan/role-steps.js';
 import {packFiles} from '../../plan/pack-files.js';
@@ -52,9 +52,9 @@ export function exportsLines(pack: PackFields): string[] {
 		.filter(line => line !== '' && !line.startsWith('#'));
 }
 
-/** The /etc/fstab line every NFS client gets, tagged with the pack name. */
-export function fstabLine(pack: PackFields): string {
-	return plannedFstabLine(pack);
+/** The /etc/fstab entry every NFS client gets: the tag comment naming the pack, then the line. */
+export function fstabLines(pack: PackFields): string[] {
+	return fstabEntry(pack).split('\n');
 }
 
 /** Names of the hosts that mount the share (and get the fstab line). */

@@ -2,7 +2,7 @@
 import {aegirContextName} from '../../pack/validate.js';
 import type {Pack} from '../../pack/types.js';
 import type {PlanOptions} from '../../plan/options.js';
-import {clientNames, exportsFile, fstabFile, exportsLines, fstabLine, reviewRows, reviewWarnings} from './review-model.js';
+import {clientNames, exportsFile, fstabFile, exportsLines, fstabLines, reviewRows, reviewWarnings} from './review-model.js';
 
 /** `accepted`: lines saying which wide subnets were agreed to (see selectors.acceptedWideSubnets). */
 export function reviewText(pack: Pack, planOptions?: PlanOptions, accepted: readonly string[] = []): string {
@@ -22,7 +22,7 @@ export function reviewText(pack: Pack, planOptions?: PlanOptions, accepted: read
 		`${exportsFile(pack)} on ${pack.nfsServer.name}:`,
 		...(pack.subnets.length > 0 ? exportsLines(pack).map(line => `  ${line}`) : ['  (no subnet: nothing exported)']),
 		clients.length > 0 ? `${fstabFile(pack)} on ${clients.join(', ')}:` : `${fstabFile(pack)}: no host mounts the share`,
-		...(clients.length > 0 ? [`  ${fstabLine(pack)}`] : []),
+		...(clients.length > 0 ? fstabLines(pack).map(line => `  ${line}`) : []),
 		'',
 		...[...accepted, ...reviewWarnings(pack)].map(warning => `Warning: ${warning}`),
 	];

@@ -1,5 +1,5 @@
 import {describe, expect, test} from 'vitest';
-import {exportsFile, exportsLines, fstabLine, reviewRows, reviewWarnings} from '../../../source/ui/wizard/review-model.js';
+import {exportsFile, exportsLines, fstabLines, reviewRows, reviewWarnings} from '../../../source/ui/wizard/review-model.js';
 import {reviewText} from '../../../source/ui/wizard/review-text.js';
 import {host, savedPack, storage, web1, web2, web3} from './fixtures.js';
 import {trustedPackForTests} from '../../pack/trusted-pack.js';
@@ -12,15 +12,16 @@ describe('what the review shows', () => {
 			'/var/aegir/platforms 192.0.2.0/24(rw,sync,no_subtree_check)',
 			'/var/aegir/platforms 2001:db8::/64(rw,sync,no_subtree_check)',
 		]);
-		expect(fstabLine(pack)).toBe(
-			'192.0.2.11:/var/aegir/platforms /var/aegir/platforms nfs rw,hard,_netdev,nofail,nosuid,nodev 0 0  # aegir-pack: pack.example.com',
-		);
+		expect(fstabLines(pack)).toEqual([
+			'# aegir-pack: pack.example.com',
+			'192.0.2.11:/var/aegir/platforms /var/aegir/platforms nfs rw,hard,_netdev,nofail,nosuid,nodev 0 0',
+		]);
 	});
 
 	test('an IPv6 NFS server goes in brackets in fstab; a DNS name does not', () => {
 		const v6 = host('nas6', '2001:db8::50');
-		expect(fstabLine({...savedPack, nfsServer: v6})).toMatch(/^\[2001:db8::50\]:\/var\/aegir\/platforms /);
-		expect(fstabLine({...savedPack, nfsServer: host('nas', 'nas.example.com')})).toMatch(/^nas\.example\.com:\/var/);
+		expect(fstabLines({...savedPack, nfsServer: v6})[1]).toMatch(/^\[2001:db8::50\]:\/var\/aegir\/platforms /);
+		expect(fstabLines({...savedPack, nfsServer: host('nas', 'nas.example.com')})[1]).toMatch(/^nas\.example\.com:\/var/);
 	});
 
 	test('rows name each host\'s role and what is done to it, a separate NFS server last', () => {

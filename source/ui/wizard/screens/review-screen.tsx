@@ -9,7 +9,7 @@ import {ChoiceRow} from '../../components/choice-row.js';
 import {Messages} from '../../components/messages.js';
 import {Screen} from '../../components/screen.js';
 import {fit} from '../host-label.js';
-import {clientNames, exportsFile, fstabFile, exportsLines, fstabLine, reviewRows, reviewWarnings} from '../review-model.js';
+import {clientNames, exportsFile, fstabFile, exportsLines, fstabLines, reviewRows, reviewWarnings} from '../review-model.js';
 import {acceptedWideSubnets, draftPack, reviewProblems, wideQuestionLines} from '../selectors.js';
 import type {EditableStep} from '../types.js';
 import {listRows, wrappedLines, progress, screenErrors, type ScreenArgs} from './common.js';
@@ -126,7 +126,7 @@ function fileLines(pack: PackFields, width: number): Line[] {
 		lines.push({text: `${fstabFile(pack)}: no host mounts the share`, dim: true});
 	} else {
 		lines.push({text: fit(`${fstabFile(pack)} on ${clients.join(', ')}:`, width), dim: true});
-		lines.push({text: fstabLine(pack), dim: false});
+		lines.push(...fstabLines(pack).map(text => ({text, dim: false})));
 	}
 	return lines;
 }
