@@ -241,6 +241,24 @@ describe.skipIf(!canRunLab.ok)('lab self-test', () => {
 			expect((await lab.exec('master', 'test -d /run/systemd/system')).code).not.toBe(0);
 		});
 
+		test("nfs-server's state as systemctl shows it (Ansible's systemd module reads it) is the lab NFS server's: inactive once stopped, active while it serves, whoever started it", async () => {
+			const unit = async () => {
+				const shown = (await must(lab.exec('master', 'systemctl show nfs-server'))).stdout;
+				return Object.fromEntries(shown.split('\n').filter(line => /^(ActiveState|MainPID)=/.test(line)).map(line => line.split('=')));
+			};
+			const ganeshaPid = async () => (await must(lab.exec('master', 'cat /run/aegir-lab/ganesha/ganesha.pid'))).stdout.trim();
+			await must(lab.exec('master', 'systemctl stop nfs-server'));
+			expect((await lab.exec('master', "ss -Hltn 'sport = :2049'")).stdout).toBe('');
+			expect(await unit()).toEqual({ActiveState: 'inactive', MainPID: '0'});
+			// exportfs -ra starts the lab's server (the tool's export step does this): the unit is active, its pid the server's.
+			await must(lab.exec('master', 'exportfs -ra'));
+			expect(await unit()).toEqual({ActiveState: 'active', MainPID: await ganeshaPid()});
+			const pid = await ganeshaPid();
+			await must(lab.exec('master', 'systemctl start nfs-server'));
+			expect(await ganeshaPid()).toBe(pid);
+			expect((await must(lab.exec('web1', 'nfs-ls nfs://master/var/aegir/platforms/drupal'))).stdout).toContain('index.php');
+		});
+
 		test('exports removed: exportfs -ra stops serving', async () => {
 			await must(lab.exec('master', ': > /etc/exports && exportfs -ra'));
 			const result = await lab.exec('web1', 'timeout 5 nfs-ls nfs://master/var/aegir/platforms');
