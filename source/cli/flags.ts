@@ -32,6 +32,10 @@ export type CliFlags = WizardFlags & {
 	json: boolean;
 	/** status: refresh the health table every few seconds until q. */
 	watch: boolean;
+	/** export: the directory to write (default ./<pack>-ansible). */
+	out?: string;
+	/** export: write into a directory that is not empty. */
+	force: boolean;
 	/** Aegir's home on this machine (default /var/aegir). */
 	aegirHome?: string;
 	/** Register the pack in Aegir after a successful run. */
@@ -48,6 +52,8 @@ export const HELP = `
 	  $ aegir-pack add-slave <pack> <host>...     add web heads to a saved pack
 	  $ aegir-pack remove-slave <pack> <host>     retire a web head from a saved pack
 	  $ aegir-pack status <pack>                  check the pack's health
+	  $ aegir-pack export ansible <pack>          write the pack as an Ansible
+	                                              inventory and playbook
 
 	Sets up an Aegir pack: web heads serving the same sites, with the
 	platforms shared over NFS. Without flags it asks, step by step.
@@ -97,6 +103,8 @@ export const HELP = `
 	                           address outside the pack's subnets (its /32)
 	  --json                   status: print the report as JSON
 	  --watch                  status: refresh every few seconds until q
+	  --out <dir>              export: where to write (default ./<pack>-ansible)
+	  --force                  export: write into a directory that is not empty
 
 	Aegir
 	  --aegir-home <dir>       Aegir's home here: its drush alias files and the
@@ -156,6 +164,8 @@ export function parseCliFlags(argv: readonly string[] = process.argv.slice(2)): 
 			widenExport: {type: 'boolean', default: false},
 			json: {type: 'boolean', default: false},
 			watch: {type: 'boolean', default: false},
+			out: {type: 'string'},
+			force: {type: 'boolean', default: false},
 			aegirHome: {type: 'string'},
 			aegirRegister: {type: 'boolean', default: false},
 			aegirPrerequisites: {type: 'boolean', default: false},
@@ -187,6 +197,8 @@ export function parseCliFlags(argv: readonly string[] = process.argv.slice(2)): 
 		widenExport: flags.widenExport,
 		json: flags.json,
 		watch: flags.watch,
+		out: flags.out,
+		force: flags.force,
 		aegirHome: flags.aegirHome,
 		aegirRegister: flags.aegirRegister,
 		aegirPrerequisites: flags.aegirPrerequisites,

@@ -1,5 +1,5 @@
 // aegir-pack main: parse flags, pick the command (the wizard, or a re-run of a
-// saved pack: add-slave, remove-slave, status) and the mode (terminal or not).
+// saved pack: add-slave, remove-slave, status, export) and the mode (terminal or not).
 import process from 'node:process';
 import {afterWizard} from './after-wizard.js';
 import {applyPackToHosts} from './run-on-hosts.js';
@@ -9,6 +9,7 @@ import type {CommandContext} from './command-context.js';
 import {removeSlaveCommand} from './commands/remove-slave.js';
 import {runRerunRequest} from './menu-request.js';
 import {statusCommand} from './commands/status.js';
+import {exportCommand} from './commands/export.js';
 import {isInteractive, parseCliFlags, sshConfigFile} from './flags.js';
 import {planOptionsFor} from './plan-options.js';
 import {thisMachine} from '../run/local-host.js';
@@ -23,6 +24,7 @@ const COMMANDS = {
 	'add-slave': addSlaveCommand,
 	'remove-slave': removeSlaveCommand,
 	status: statusCommand,
+	export: exportCommand,
 } as const;
 
 const isCommand = (word: string): word is keyof typeof COMMANDS => Object.hasOwn(COMMANDS, word);

@@ -35,7 +35,7 @@ describe('re-run commands refuse bad input before connecting (exit 2, store unch
 		space = workspace();
 		const result = await runCli(['frobnicate', '--store-dir', space.storeDir], cliEnv());
 		expect(result.code).toBe(2);
-		expect(result.stderr).toMatch(/^Unknown command: frobnicate \(commands: add-slave, remove-slave, status;/);
+		expect(result.stderr).toMatch(/^Unknown command: frobnicate \(commands: add-slave, remove-slave, status, export;/);
 	});
 
 	test('an unknown pack lists the saved ones, for every command', async () => {

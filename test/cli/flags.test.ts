@@ -45,6 +45,7 @@ describe('command-line flags', () => {
 			widenExport: false,
 			json: false,
 			watch: false,
+			force: false,
 			aegirHome: undefined,
 			aegirRegister: false,
 			aegirPrerequisites: false,
