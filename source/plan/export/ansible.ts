@@ -309,6 +309,13 @@ const serverPlay: YamlValue = {
 			name: 'marker file clients read back through their mount',
 			'ansible.builtin.copy': {content: '{{ aegir_pack_marker_content }}', dest: '{{ aegir_pack_marker_file }}', owner: T.uid, group: T.gid, mode: '0644'},
 		},
+		// nfs-kernel-server ships no /etc/exports.d: the tool's edit creates it (0755) when missing, and so does this.
+		{name: 'exports drop-in: its directory', 'ansible.builtin.stat': {path: '{{ aegir_pack_exports_file | dirname }}', get_checksum: false}, register: 'aegir_pack_exports_dir'},
+		{
+			name: 'exports drop-in: its directory, created when missing',
+			'ansible.builtin.file': {path: '{{ aegir_pack_exports_file | dirname }}', state: 'directory', owner: 'root', group: 'root', mode: '0755'},
+			when: 'not aegir_pack_exports_dir.stat.exists',
+		},
 		{
 			name: 'exports drop-in: the tool\'s file, byte for byte (backup kept)',
 			'ansible.builtin.copy': {content: '{{ aegir_pack_exports_content }}', dest: '{{ aegir_pack_exports_file }}', owner: 'root', group: 'root', mode: '0644', backup: true},
@@ -352,10 +359,19 @@ const clientPlay: YamlValue = {
 			check_mode: false,
 			failed_when: 'aegir_pack_mounted.rc not in [0, 1]',
 		},
+		// As the tool decides (nfs-client.ts mountState): the server's marker reading back there proves the pack's share, whatever findmnt calls it.
+		{
+			name: 'mount point: the pack\'s marker, when something is mounted there',
+			'ansible.builtin.slurp': {src: '{{ aegir_pack_marker_file }}'},
+			register: 'aegir_pack_marker_there',
+			failed_when: false,
+			check_mode: false,
+			when: 'aegir_pack_mounted.rc == 0',
+		},
 		{
 			name: 'mount point: never mount NFS over another file system',
 			'ansible.builtin.fail': {msg: '{{ aegir_pack_export_path }} is already a mount point ({{ aegir_pack_mounted.stdout }}): refusing to mount NFS over it'},
-			when: "aegir_pack_mounted.rc == 0 and aegir_pack_mounted.stdout.split()[0] not in ['nfs', 'nfs4']",
+			when: "aegir_pack_mounted.rc == 0 and aegir_pack_mounted.stdout.split()[0] not in ['nfs', 'nfs4'] and (aegir_pack_marker_there.content | default('') | b64decode) != aegir_pack_marker_content",
 		},
 		{
 			name: 'mount point: what it holds when nothing is mounted there',
@@ -434,8 +450,10 @@ const syncTask = (what: string, list: string, source: string, destination: strin
 		archive: true,
 		compress: true,
 		delete: true,
-		// synchronize skips host key checking unless told: the keys are checked as every other connection's.
+		// synchronize skips host key checking unless told: the keys are checked as every other connection's,
+		// with the connection's own ssh settings (ssh_args, ssh_common_args: a known_hosts file, a jump host…).
 		verify_host: true,
+		use_ssh_args: true,
 		rsync_path: '{{ aegir_pack_rsync_path }}',
 		rsync_opts: `{{ ${opts} }}`,
 	},
