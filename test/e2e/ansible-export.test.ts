@@ -115,15 +115,35 @@ function changedByHost(run: PlaybookRun): Record<string, number> {
 
 const noChange = Object.fromEntries(HOSTS.map(host => [host, 0]));
 
-/** What each side must leave the same: the drop-in's bytes, and each client's fstab entries for the share. */
+const out = async (lab: Lab, host: string, command: string) => {
+	const result = await lab.exec(host, command);
+	expect(result.code, `${host}: ${command}: ${result.stderr}`).toBe(0);
+	return result.stdout;
+};
+
+/**
+ * What each side must leave the same: the drop-in's bytes, the files the NFS
+ * server holds for the pack (modes and owners), and on each client the fstab
+ * entries for the share (with the tag above) and the live mount's flags.
+ */
 async function endState(lab: Lab) {
-	const fstab: Record<string, {entries: string[]; tagAbove: string | undefined}> = {};
+	const clients: Record<string, {entries: string[]; tagAbove: string | undefined; fstabMode: string; mountFlags: string}> = {};
 	for (const client of CLIENTS) {
 		const lines = ((await lab.readFile(client, '/etc/fstab')) ?? '').split('\n');
 		const at = lines.flatMap((line, index) => (!line.trimStart().startsWith('#') && line.trim().split(/\s+/)[1] === SHARE ? [index] : []));
-		fstab[client] = {entries: at.map(index => lines[index]!), tagAbove: at.length === 1 ? lines[at[0]! - 1] : undefined};
+		clients[client] = {
+			entries: at.map(index => lines[index]!),
+			tagAbove: at.length === 1 ? lines[at[0]! - 1] : undefined,
+			fstabMode: await out(lab, client, "stat -c '%a %U:%G' /etc/fstab"),
+			mountFlags: await out(lab, client, `findmnt -n -o VFS-OPTIONS --mountpoint ${SHARE}`),
+		};
 	}
-	return {dropIn: await lab.readFile('master', EXPORTS_DROP_IN), fstab};
+	const server = {
+		dropIn: await lab.readFile('master', EXPORTS_DROP_IN),
+		exportsDir: await out(lab, 'master', 'ls -A /etc/exports.d'),
+		modes: await out(lab, 'master', `stat -c '%n %a %U:%G' /etc/exports.d ${EXPORTS_DROP_IN} ${SHARE} ${SHARE}/.aegir-pack-marker`),
+	};
+	return {server, clients};
 }
 
 /** The pack saved, no host contacted. */
@@ -231,10 +251,11 @@ describe.skipIf(!canRunLab.ok || !ansibleFound)('a pack exported to Ansible: sam
 		expect(await snapshot(lab, HOSTS, ['/etc'])).toEqual(before);
 
 		const toolState = await endState(lab);
-		expect(toolState.dropIn).toBeDefined();
+		expect(toolState.server.dropIn).toBeDefined();
 		for (const client of CLIENTS) {
-			expect(toolState.fstab[client]!.entries, `${client}: one fstab entry for ${SHARE}`).toHaveLength(1);
-			expect(toolState.fstab[client]!.tagAbove).toBe(`# aegir-pack: ${PACK_NAME}`);
+			expect(toolState.clients[client]!.entries, `${client}: one fstab entry for ${SHARE}`).toHaveLength(1);
+			expect(toolState.clients[client]!.tagAbove).toBe(`# aegir-pack: ${PACK_NAME}`);
+			expect(toolState.clients[client]!.mountFlags.split(',')).toEqual(expect.arrayContaining(['nosuid', 'nodev']));
 		}
 		expect(playbookState, 'test A ran').toBeDefined();
 		expect(playbookState).toEqual(toolState);

@@ -208,6 +208,14 @@ describe.skipIf(!canRunLab.ok)('lab self-test', () => {
 			expect(await lab.readFile('web1', '/var/aegir/platforms/drupal/index.php')).toBeUndefined();
 		});
 
+		test('the mount stand-in applies the per-mount flags of the options, as a kernel NFS mount does (ansible.posix.mount mounts by plain mount)', async () => {
+			await must(lab.exec('web1', 'mkdir -p /mnt/flags && mount -t nfs -o rw,hard,nosuid,nodev,noexec master:/var/aegir/platforms /mnt/flags'));
+			const flags = (await must(lab.exec('web1', 'findmnt -n -o VFS-OPTIONS --mountpoint /mnt/flags'))).stdout.trim().split(',');
+			expect(flags).toEqual(expect.arrayContaining(['rw', 'nosuid', 'nodev', 'noexec']));
+			expect(await lab.readFile('web1', '/mnt/flags/drupal/index.php')).toBe('<?php // code\n');
+			await must(lab.exec('web1', 'umount /mnt/flags'));
+		});
+
 		test('the mount stand-in fails as mount.nfs does', async () => {
 			await must(lab.exec('web2', 'apt-get install -y nfs-common'));
 			const denied = await lab.exec('web2', 'mount -t nfs master:/var/aegir/platforms /mnt/share');
