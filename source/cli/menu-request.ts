@@ -4,6 +4,7 @@ import type {RerunRequest} from '../ui/wizard/rerun-request.js';
 import type {CommandContext} from './command-context.js';
 import {runAddSlave, runRemoveSlave} from './rerun.js';
 import {runStatus, statusOptions} from './show-health.js';
+import {exportPack} from './commands/export.js';
 
 export async function runRerunRequest(request: RerunRequest, context: CommandContext): Promise<number> {
 	const {flags} = context;
@@ -15,5 +16,8 @@ export async function runRerunRequest(request: RerunRequest, context: CommandCon
 			return runRemoveSlave(request.pack, request.host, applyContext);
 		case 'status':
 			return runStatus(request.pack, statusOptions(context, {json: false, watch: false}));
+		case 'export-ansible':
+			// Into ./<pack>-ansible (or --out), refused when not empty unless --force, as the command.
+			return exportPack(request.pack, context);
 	}
 }

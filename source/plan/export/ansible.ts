@@ -246,9 +246,12 @@ const packageTasks: YamlValue[] = [
 ];
 
 /** Stat a path without following a link, and fail on a link (root never acts through one in aegir's trees). */
+/** Seconds a task that looks into the share may take: a hung NFS mount fails the host instead of hanging the play (the tool's probes are bounded too). */
+const BOUNDED_SECONDS = 30;
+
 function noLink(path: string, register: string, what: string): YamlValue[] {
 	return [
-		{name: `${what}: look at it without following a link`, 'ansible.builtin.stat': {path, follow: false, get_checksum: false}, register},
+		{name: `${what}: look at it without following a link`, 'ansible.builtin.stat': {path, follow: false, get_checksum: false}, register, timeout: BOUNDED_SECONDS},
 		{
 			name: `${what}: not a symbolic link`,
 			'ansible.builtin.fail': {msg: `${path} is a symbolic link to {{ ${register}.stat.lnk_target }}: refusing to act through it`},
@@ -262,6 +265,8 @@ const checkPlay: YamlValue = {
 	hosts: PACK_HOSTS,
 	gather_facts: false,
 	any_errors_fatal: true,
+	// Also with --tags sync (or any other tag): the later plays read the aegir ids it gathers.
+	tags: ['always'],
 	tasks: [
 		{name: 'Debian or Ubuntu with apt', 'ansible.builtin.stat': {path: '/usr/bin/apt-get'}, register: 'aegir_pack_apt'},
 		{name: 'apt is there', 'ansible.builtin.assert': {that: ['aegir_pack_apt.stat.exists'], fail_msg: 'this playbook manages Debian and Ubuntu hosts only (no /usr/bin/apt-get)', quiet: true}},
@@ -376,6 +381,7 @@ const clientPlay: YamlValue = {
 		{
 			name: 'mount point: what it holds when nothing is mounted there',
 			'ansible.builtin.find': {paths: '{{ aegir_pack_export_path }}', hidden: true, file_type: 'any'},
+			timeout: BOUNDED_SECONDS,
 			register: 'aegir_pack_held',
 			when: 'aegir_pack_mounted.rc == 1 and aegir_pack_mount_point.stat.exists and aegir_pack_mount_point.stat.isdir',
 		},
@@ -428,7 +434,13 @@ const clientPlay: YamlValue = {
 				fstab: '{{ aegir_pack_fstab_file }}',
 			},
 		},
-		{name: 'the server\'s marker, read through the mount', 'ansible.builtin.slurp': {src: '{{ aegir_pack_marker_file }}'}, register: 'aegir_pack_marker_read', when: 'not ansible_check_mode'},
+		{
+			name: 'the server\'s marker, read through the mount',
+			'ansible.builtin.slurp': {src: '{{ aegir_pack_marker_file }}'},
+			register: 'aegir_pack_marker_read',
+			timeout: BOUNDED_SECONDS,
+			when: 'not ansible_check_mode',
+		},
 		{
 			name: 'the marker is this pack\'s',
 			'ansible.builtin.assert': {
@@ -500,9 +512,16 @@ const syncPlay: YamlValue = {
 		{
 			name: 'aegir-pack web server',
 			'ansible.builtin.shell': {
+				// Tested, then reloaded gracefully only when running (a stopped web server is not started); any failure fails the host.
 				cmd: [
-					'if command -v apache2ctl >/dev/null 2>&1; then apache2ctl configtest && { ! systemctl is-active --quiet apache2 || apache2ctl graceful; }; fi',
-					'if command -v nginx >/dev/null 2>&1; then nginx -t && { ! systemctl is-active --quiet nginx || systemctl reload nginx; }; fi',
+					'rc=0',
+					'if command -v apache2ctl >/dev/null 2>&1; then',
+					'  if apache2ctl configtest; then if systemctl is-active --quiet apache2; then apache2ctl graceful || rc=1; fi; else rc=1; fi',
+					'fi',
+					'if command -v nginx >/dev/null 2>&1; then',
+					'  if nginx -t; then if systemctl is-active --quiet nginx; then systemctl reload nginx || rc=1; fi; else rc=1; fi',
+					'fi',
+					'exit $rc',
 				].join('\n'),
 			},
 		},

@@ -5,7 +5,7 @@ import {REGISTERED_MARK} from './aegir-notes.js';
 import {fit} from './host-label.js';
 import type {WizardAction} from './types.js';
 
-export type PackEntry = 'add-slave' | 'remove-slave' | 'check-health' | 'change' | 'reapply';
+export type PackEntry = 'add-slave' | 'remove-slave' | 'check-health' | 'change' | 'reapply' | 'export-ansible';
 
 export type MenuChoice = {kind: 'new'} | {kind: PackEntry; pack: string};
 
@@ -15,6 +15,7 @@ export const PACK_ENTRIES: ReadonlyArray<{kind: PackEntry; label: string}> = [
 	{kind: 'check-health', label: 'Check health'},
 	{kind: 'change', label: 'Change subnet / options'},
 	{kind: 'reapply', label: 'Re-apply'},
+	{kind: 'export-ansible', label: 'Export to Ansible'},
 ];
 
 export const NEW_PACK_LABEL = 'Create a new pack';
@@ -62,5 +63,7 @@ export function menuAction(choice: MenuChoice): WizardAction {
 			return {type: 'change-pack', name: choice.pack};
 		case 'reapply':
 			return {type: 'open-pack', name: choice.pack};
+		case 'export-ansible':
+			return {type: 'export-ansible', name: choice.pack};
 	}
 }

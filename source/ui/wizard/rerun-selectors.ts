@@ -71,3 +71,9 @@ export function healthRequest(state: WizardState): RerunRequest | undefined {
 	const pack = findPack(state, state.health);
 	return pack ? {kind: 'status', pack} : undefined;
 }
+
+/** "Export to Ansible" chosen on the menu: the request for it (no review: it only writes files here). */
+export function exportRequest(state: WizardState): RerunRequest | undefined {
+	const pack = findPack(state, state.exportAnsible);
+	return pack ? {kind: 'export-ansible', pack} : undefined;
+}

@@ -149,6 +149,8 @@ export type WizardState = {
 	flowStart?: StepId;
 	/** "Check health" was chosen for this pack: the wizard hands it over at once. */
 	health?: string;
+	/** "Export to Ansible" was chosen for this pack: handed over at once, like the health check. */
+	exportAnsible?: string;
 	aegir: AegirView;
 };
 
@@ -162,6 +164,7 @@ export type WizardAction =
 	| {type: 'start-add-slave'; name: string}
 	| {type: 'start-remove-slave'; name: string}
 	| {type: 'check-health'; name: string}
+	| {type: 'export-ansible'; name: string}
 	| {type: 'tick-add-slaves'; names: string[]}
 	| {type: 'submit-add-slaves'}
 	| {type: 'choose-remove-slave'; name: string}

@@ -107,6 +107,7 @@ const STEP_OF_ACTION: Partial<Record<WizardAction['type'], StepId>> = {
 	'start-add-slave': 'start',
 	'start-remove-slave': 'start',
 	'check-health': 'start',
+	'export-ansible': 'start',
 	'tick-add-slaves': 'add-slave',
 	'submit-add-slaves': 'add-slave',
 	'choose-remove-slave': 'remove-slave',
@@ -160,6 +161,8 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
 			return openRerun(state, {kind: 'remove-slave', pack: action.name});
 		case 'check-health':
 			return state.packs.some(pack => pack.name === action.name) ? {...state, health: action.name} : state;
+		case 'export-ansible':
+			return state.packs.some(pack => pack.name === action.name) ? {...state, exportAnsible: action.name} : state;
 		case 'tick-add-slaves':
 			return tickAddSlaves(state, action.names);
 		case 'submit-add-slaves':

@@ -9,7 +9,7 @@ import type {PlanOptions} from '../../plan/options.js';
 import {useTerminalSize, type TerminalSize} from '../components/use-terminal-size.js';
 import {savePackWithHosts, type PackSink} from './save.js';
 import type {RerunRequest} from './rerun-request.js';
-import {healthRequest, rerunRequest, rerunReviewOf} from './rerun-selectors.js';
+import {exportRequest, healthRequest, rerunRequest, rerunReviewOf} from './rerun-selectors.js';
 import {AddHostScreen} from './screens/add-host-screen.js';
 import {AddSlaveScreen} from './screens/add-slave-screen.js';
 import {RemoveSlaveScreen} from './screens/remove-slave-screen.js';
@@ -85,9 +85,9 @@ export function Wizard({init, store, onDone, onQuit, onCancel, onDetails, onReru
 		onRerun(request);
 	}, [state, planOptions, onRerun]);
 
-	// "Check health" needs no review: hand it over as soon as it is chosen.
+	// "Check health" and "Export to Ansible" need no review: hand them over as soon as chosen.
 	useEffect(() => {
-		const request = healthRequest(state);
+		const request = healthRequest(state) ?? exportRequest(state);
 		if (done.current || !request || !onRerun) return;
 		done.current = true;
 		onRerun(request);

@@ -7,6 +7,7 @@ import {join} from 'node:path';
 import {afterEach, describe, expect, test} from 'vitest';
 import {defaultExportDir, exportCommand} from '../../../source/cli/commands/export.js';
 import {dropInContent} from '../../../source/plan/exports-file.js';
+import {runRerunRequest} from '../../../source/cli/menu-request.js';
 import {fakeContext, pack} from './fake-context.js';
 
 const dirs: string[] = [];
@@ -60,6 +61,14 @@ describe('export ansible', () => {
 		const plain = fakeContext(['--out', file]);
 		expect(await exportCommand(['ansible', pack.name], plain.context)).toBe(2);
 		expect(plain.output.err).toContain('exists and is not a directory');
+	});
+
+	test('chosen on the start menu, it writes the same export (--out and --force as for the command)', async () => {
+		const out = join(tempDir(), 'from-menu');
+		const {context} = fakeContext(['--out', out]);
+		expect(await runRerunRequest({kind: 'export-ansible', pack}, context)).toBe(0);
+		expect(readdirSync(out).sort()).toEqual(['README.md', 'inventory.yml', 'site.yml']);
+		expect(await runRerunRequest({kind: 'export-ansible', pack}, fakeContext(['--out', out]).context)).toBe(2);
 	});
 
 	test('the default directory is ./<pack>-ansible', () => {

@@ -25,7 +25,7 @@ import {FSTAB_VALIDATE} from '../../../source/shell/safe-edit.js';
 import {packHosts, type Pack, type PackFields} from '../../../source/pack/types.js';
 import {forgedPackForTests} from '../../pack/trusted-pack.js';
 import {makePack, makePackFields, web2, web3} from '../../pack/fixtures.js';
-import {HOSTILE, parseYaml} from './yaml.test.js';
+import {HOSTILE, parseYaml} from './yaml-helpers.js';
 
 type Unsafe = {unsafe: string};
 type Inventory = {
@@ -129,6 +129,7 @@ describe('the playbook', () => {
 		const plays = exported(makePack()).playbook as Array<{name: string; any_errors_fatal?: boolean; tasks: Array<Record<string, unknown>>; tags?: string[]}>;
 		expect(plays[0]!.name).toContain('before anything changes');
 		expect(plays[0]!.any_errors_fatal).toBe(true);
+		expect(plays[0]!.tags).toEqual(['always']);
 		const modules = (play: (typeof plays)[number]) => play.tasks.flatMap(task => Object.keys(task).filter(key => key.startsWith('ansible.')));
 		expect(modules(plays[0]!).every(name => ['ansible.builtin.stat', 'ansible.builtin.assert', 'ansible.builtin.getent', 'ansible.builtin.set_fact'].includes(name))).toBe(true);
 		expect(JSON.stringify(plays[0])).toContain("map('extract', hostvars, 'aegir_pack_ids') | unique | length == 1");

@@ -2,41 +2,8 @@
 // reads back as exactly itself and as one scalar (no comment, no new key, no
 // new list item, no number or boolean), pack values with Ansible's !unsafe tag.
 import {describe, expect, it} from 'vitest';
-import {parseDocument, type Tags} from 'yaml';
 import {quoteYaml, toYaml, unsafe, type YamlValue} from '../../../source/plan/export/yaml.js';
-
-/** Ansible's `!unsafe` tag, as a marker object, so the tests see which scalars carry it. */
-export const unsafeTag: Tags[number] = {tag: '!unsafe', resolve: (value: string) => ({unsafe: value})};
-
-export function parseYaml(text: string): unknown {
-	const document = parseDocument(text, {customTags: [unsafeTag], version: '1.1', uniqueKeys: true});
-	expect(document.errors).toEqual([]);
-	expect(document.warnings).toEqual([]);
-	return document.toJS();
-}
-
-export const HOSTILE = [
-	'{{ lookup("pipe", "touch /tmp/pwned") }}',
-	'{% for x in range(3) %}x{% endfor %}',
-	'line one\nline two\r\n- injected: item',
-	'key: value',
-	'a # not a comment',
-	'"double" and \'single\' quotes',
-	'- list',
-	'yes',
-	'0x10',
-	'~',
-	'',
-	'  leading and trailing  ',
-	'tab\there',
-	'back\\slash \\n not a newline',
-	'nul \0 bell \u0007 del \u007f',
-	'é ü 中文 😀 \u2028 \u2029 \ufeff',
-	'!!python/object/apply:os.system ["id"]',
-	'&anchor *alias',
-	'}} {{',
-	'{# comment #}',
-];
+import {HOSTILE, parseYaml} from './yaml-helpers.js';
 
 describe('quoting for YAML', () => {
 	it.each(HOSTILE)('%j reads back as itself, one scalar', value => {

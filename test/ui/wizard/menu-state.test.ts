@@ -15,19 +15,20 @@ const atMenu = (init: Partial<WizardInit> = {}) => initState({hosts: ALL, packs:
 const NAME = savedPack.name;
 
 describe('start menu entries', () => {
-	test('"Create a new pack" first, then five entries per saved pack, each naming its pack', () => {
+	test('"Create a new pack" first, then six entries per saved pack, each naming its pack', () => {
 		const other: Pack = trustedPackForTests({...savedPack, name: 'other.example.com'});
 		const items = menuItems([savedPack, other], 76);
 		expect(items[0]).toEqual({label: 'Create a new pack', value: {kind: 'new'}});
-		expect(items).toHaveLength(11);
-		expect(items.slice(1, 6).map(item => item.label)).toEqual([
+		expect(items).toHaveLength(13);
+		expect(items.slice(1, 7).map(item => item.label)).toEqual([
 			'pack.example.com   Add a slave',
 			'pack.example.com   Remove a slave',
 			'pack.example.com   Check health',
 			'pack.example.com   Change subnet / options',
 			'pack.example.com   Re-apply',
+			'pack.example.com   Export to Ansible',
 		]);
-		expect(items[6]?.value).toEqual({kind: 'add-slave', pack: 'other.example.com'});
+		expect(items[7]?.value).toEqual({kind: 'add-slave', pack: 'other.example.com'});
 		for (const item of items) expect(item.label.length).toBeLessThanOrEqual(76);
 	});
 

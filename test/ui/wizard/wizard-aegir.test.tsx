@@ -124,7 +124,7 @@ describe("the wizard with Aegir's servers at 80x24", () => {
 		const {app} = renderWizard({hosts: HOSTS, packs, aegir: {servers: others, problems: SKIPPED}});
 		const frame = await waitForFrame(app, shown => shown.includes('aegir-pack: Start'));
 		expect(overflow(frame, 80, 23)).toEqual([]);
-		expect(frame).toContain('26 entries; scroll with Up/Down');
+		expect(frame).toContain('31 entries; scroll with Up/Down');
 		expect(frame).toContain('server_other1examplecom: registered in Aegir');
 		expect(frame).toContain('… and 5 more registered in Aegir, not saved here');
 		expect(rows(frame).length).toBeGreaterThanOrEqual(10);

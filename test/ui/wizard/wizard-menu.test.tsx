@@ -10,30 +10,32 @@ const packs = (count: number): Pack[] =>
 	Array.from({length: count}, (_, i) => trustedPackForTests({...savedPack, name: i === 0 ? savedPack.name : `pack${i + 1}.example.com`}));
 
 describe('the start menu', () => {
-	test('3 saved packs at 80x24: "Create a new pack" first, then every pack entry, all within 23 rows', async () => {
-		const {app} = renderWizard({hosts: HOSTS, packs: packs(3)});
+	// Six entries per pack since "Export to Ansible" (issue 14): two packs show whole, three scroll (next test).
+	test('2 saved packs at 80x24: "Create a new pack" first, then every pack entry, all within 23 rows', async () => {
+		const {app} = renderWizard({hosts: HOSTS, packs: packs(2)});
 		const frame = await waitForFrame(app, shown => shown.includes('aegir-pack: Start'));
 		expect(overflow(frame, 80, 23)).toEqual([]);
 		const rows = frame.split('\n').filter(line => /^(❯| ) /.test(line)).map(line => line.slice(2).trimEnd());
 		expect(rows[0]).toBe('Create a new pack');
-		expect(rows).toHaveLength(16);
-		expect(rows.slice(1, 6)).toEqual([
+		expect(rows).toHaveLength(13);
+		expect(rows.slice(1, 7)).toEqual([
 			'pack.example.com   Add a slave',
 			'pack.example.com   Remove a slave',
 			'pack.example.com   Check health',
 			'pack.example.com   Change subnet / options',
 			'pack.example.com   Re-apply',
+			'pack.example.com   Export to Ansible',
 		]);
-		expect(rows.at(-1)).toBe('pack3.example.com  Re-apply');
+		expect(rows.at(-1)).toBe('pack2.example.com  Export to Ansible');
 	});
 
 	test('more packs than rows: the list scrolls within 80x24 to the last pack', async () => {
 		const {app} = renderWizard({hosts: HOSTS, packs: packs(5)});
 		let frame = await waitForFrame(app, shown => shown.includes('aegir-pack: Start'));
-		expect(frame).toContain('26 entries; scroll with Up/Down');
+		expect(frame).toContain('31 entries; scroll with Up/Down');
 		expect(overflow(frame, 80, 23)).toEqual([]);
 		frame = await press(app, KEY.up);
-		expect(frame).toMatch(/❯ pack5\.example\.com +Re-apply/);
+		expect(frame).toMatch(/❯ pack5\.example\.com +Export to Ansible/);
 		expect(frame).not.toMatch(/^. Create a new pack$/m);
 		expect(overflow(frame, 80, 23)).toEqual([]);
 	});
@@ -45,6 +47,16 @@ describe('the start menu', () => {
 		app.stdin.write(KEY.enter);
 		await waitForFrame(app, () => onRerun.mock.calls.length > 0);
 		expect(onRerun.mock.calls).toEqual([[{kind: 'status', pack: savedPack}]]);
+		expect(onDone).not.toHaveBeenCalled();
+	});
+
+	test('Export to Ansible hands the export request over at once (issue 14)', async () => {
+		const {app, onRerun, onDone} = renderWizard({hosts: HOSTS, packs: packs(2)});
+		await waitForFrame(app, shown => shown.includes('aegir-pack: Start'));
+		for (let i = 0; i < 6; i++) await press(app, KEY.down);
+		app.stdin.write(KEY.enter);
+		await waitForFrame(app, () => onRerun.mock.calls.length > 0);
+		expect(onRerun.mock.calls).toEqual([[{kind: 'export-ansible', pack: savedPack}]]);
 		expect(onDone).not.toHaveBeenCalled();
 	});
 
