@@ -6,12 +6,14 @@
 // The lab is shared per machine: run it as `flock /tmp/aegir-lab.lock npm run bench`.
 // `--only=fresh-1,noop-8` runs a subset: the labs holding those runs (labels as in the table), each with all its runs.
 // `--only=first-frame`: the wizard's first screen beside `node -e 0` and a minimal Ink app (first-frame.mjs; no lab, no root).
+// The *-ansible rows (the exported playbook run by ansible-playbook) are bench/ansible.mjs.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {down, labSupport, openLab, up} from '../test/lab/lab.mjs';
 import {prepareHeads, seedAegirServer} from './aegir-tree.mjs';
 import {CLI, GNU_TIME, hostsCpu, measureCli} from './measure.mjs';
+import {ansibleExplanations, ansibleRuns} from './ansible.mjs';
 import {explanations, formatTable, machineLines} from './table.mjs';
 import {firstFrame} from './first-frame.mjs';
 
@@ -104,12 +106,15 @@ async function main() {
 				rows.push({label: run.label, hosts: packNames.length, terminal: run.terminal, ...result, hostsCpu: hosts});
 			}
 		}
+		const ansible = await ansibleRuns({only, scratch, aegir, log, labDown});
+		rows.push(...ansible.rows);
+		snat ??= ansible.snat;
 	} finally {
 		await labDown().catch(error => log(`lab down failed: ${error.message}`));
 	}
 
 	process.stdout.write(`\n${machineLines({snat, gnuTime: GNU_TIME}).join('\n')}\n\n`);
-	process.stdout.write(`${formatTable(rows)}\n\n${explanations(rows).join('\n')}\n`);
+	process.stdout.write(`${formatTable(rows)}\n\n${[...explanations(rows), ...ansibleExplanations(rows)].join('\n')}\n`);
 	log(`outputs of each run kept in ${scratch}`);
 	return rows.every(row => row.code === 0) ? 0 : 1;
 }

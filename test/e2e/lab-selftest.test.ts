@@ -208,6 +208,14 @@ describe.skipIf(!canRunLab.ok)('lab self-test', () => {
 			expect(await lab.readFile('web1', '/var/aegir/platforms/drupal/index.php')).toBeUndefined();
 		});
 
+		test('the mount stand-in applies the per-mount flags of the options, as a kernel NFS mount does (ansible.posix.mount mounts by plain mount)', async () => {
+			await must(lab.exec('web1', 'mkdir -p /mnt/flags && mount -t nfs -o rw,hard,nosuid,nodev,noexec master:/var/aegir/platforms /mnt/flags'));
+			const flags = (await must(lab.exec('web1', 'findmnt -n -o VFS-OPTIONS --mountpoint /mnt/flags'))).stdout.trim().split(',');
+			expect(flags).toEqual(expect.arrayContaining(['rw', 'nosuid', 'nodev', 'noexec']));
+			expect(await lab.readFile('web1', '/mnt/flags/drupal/index.php')).toBe('<?php // code\n');
+			await must(lab.exec('web1', 'umount /mnt/flags'));
+		});
+
 		test('the mount stand-in fails as mount.nfs does', async () => {
 			await must(lab.exec('web2', 'apt-get install -y nfs-common'));
 			const denied = await lab.exec('web2', 'mount -t nfs master:/var/aegir/platforms /mnt/share');
@@ -239,6 +247,24 @@ describe.skipIf(!canRunLab.ok)('lab self-test', () => {
 			expect((await must(lab.exec('web1', 'nfs-ls nfs://master/var/aegir/platforms/drupal'))).stdout).toContain('index.php');
 			// Daemonless, so no systemd directory: the tool must not take is-active for the truth.
 			expect((await lab.exec('master', 'test -d /run/systemd/system')).code).not.toBe(0);
+		});
+
+		test("nfs-server's state as systemctl shows it (Ansible's systemd module reads it) is the lab NFS server's: inactive once stopped, active while it serves, whoever started it", async () => {
+			const unit = async () => {
+				const shown = (await must(lab.exec('master', 'systemctl show nfs-server'))).stdout;
+				return Object.fromEntries(shown.split('\n').filter(line => /^(ActiveState|MainPID)=/.test(line)).map(line => line.split('=')));
+			};
+			const ganeshaPid = async () => (await must(lab.exec('master', 'cat /run/aegir-lab/ganesha/ganesha.pid'))).stdout.trim();
+			await must(lab.exec('master', 'systemctl stop nfs-server'));
+			expect((await lab.exec('master', "ss -Hltn 'sport = :2049'")).stdout).toBe('');
+			expect(await unit()).toEqual({ActiveState: 'inactive', MainPID: '0'});
+			// exportfs -ra starts the lab's server (the tool's export step does this): the unit is active, its pid the server's.
+			await must(lab.exec('master', 'exportfs -ra'));
+			expect(await unit()).toEqual({ActiveState: 'active', MainPID: await ganeshaPid()});
+			const pid = await ganeshaPid();
+			await must(lab.exec('master', 'systemctl start nfs-server'));
+			expect(await ganeshaPid()).toBe(pid);
+			expect((await must(lab.exec('web1', 'nfs-ls nfs://master/var/aegir/platforms/drupal'))).stdout).toContain('index.php');
 		});
 
 		test('exports removed: exportfs -ra stops serving', async () => {

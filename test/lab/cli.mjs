@@ -14,6 +14,7 @@ const USAGE = `usage: npm run lab -- COMMAND [options]
      --aegir-uid-of HOST=UID  per host; HOST=absent for no aegir user (repeatable)
      --aegir-gid-of HOST=GID  per host (repeatable)
      --no-known-hosts         leave the lab's known_hosts empty (first-contact prompts)
+     --systemd-booted         /run/systemd/system on every host, as systemd leaves it (Ansible then drives systemctl)
   down                        stop every host and remove all the lab made; verifies nothing is left
   status [--json]             hosts, their sshd, and what the lab holds on this machine
   exec HOST [COMMAND…]        run COMMAND in HOST as root (no ssh); a login shell without COMMAND
@@ -77,6 +78,7 @@ async function main(argv) {
 				'aegir-uid-of': {type: 'string', multiple: true},
 				'aegir-gid-of': {type: 'string', multiple: true},
 				'no-known-hosts': {type: 'boolean'},
+				'systemd-booted': {type: 'boolean'},
 			},
 		});
 		const names = values.names?.split(',').map(name => name.trim()).filter(Boolean);
@@ -93,6 +95,7 @@ async function main(argv) {
 			aegirUidOf: pairs(values['aegir-uid-of'], 'aegir-uid-of', true),
 			aegirGidOf: pairs(values['aegir-gid-of'], 'aegir-gid-of', false),
 			writeKnownHosts: !values['no-known-hosts'],
+			systemdBooted: values['systemd-booted'] ?? false,
 			log,
 		});
 		for (const host of state.hosts) {

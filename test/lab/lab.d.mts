@@ -23,7 +23,7 @@ export type LabState = {
 	base: string;
 	cgroup: {mount: string; nftBase: string} | null;
 	snat: boolean;
-	request: {names: string[]; aegir: Record<string, AegirIds>; writeKnownHosts: boolean};
+	request: {names: string[]; aegir: Record<string, AegirIds>; writeKnownHosts: boolean; systemdBooted?: true};
 	hosts: LabStateHost[];
 	identityFile: string;
 	knownHostsFile: string;
@@ -41,6 +41,8 @@ export type UpOptions = LabLocation & {
 	aegirUidOf?: Record<string, number | 'absent'>;
 	aegirGidOf?: Record<string, number>;
 	writeKnownHosts?: boolean;
+	/** Hosts carry systemd's booted marker (/run/systemd/system), as a Debian server systemd started. */
+	systemdBooted?: boolean;
 	log?: (message: string) => void;
 };
 

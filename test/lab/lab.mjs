@@ -59,6 +59,7 @@ export function labSupport() {
  * @property {Record<string, number | 'absent'>} [aegirUidOf]  Per-host uid, or no aegir user at all.
  * @property {Record<string, number>} [aegirGidOf]            Per-host gid.
  * @property {boolean} [writeKnownHosts] Write the lab's known_hosts (default true); false leaves it empty, for first-contact prompts.
+ * @property {boolean} [systemdBooted]   Hosts carry systemd's booted marker /run/systemd/system, as a Debian server started by systemd (default false): Ansible's service module, and the tool, then take systemctl for the service manager.
  * @property {string} [dir]
  * @property {string} [prefix]
  * @property {string} [cacheDir]
@@ -84,7 +85,7 @@ function normalise(options) {
 			return [name, {uid, gid}];
 		}),
 	);
-	return {names, aegir, writeKnownHosts: options.writeKnownHosts ?? true};
+	return {names, aegir, writeKnownHosts: options.writeKnownHosts ?? true, ...(options.systemdBooted ? {systemdBooted: true} : {})};
 }
 
 const statePath = config => path.join(config.dir, 'state.json');
@@ -157,6 +158,7 @@ async function bringUp({config, request, base, cgroup, hosts, identityFile, publ
 				publicKey,
 				privateKey,
 				clientBindAddress: !cgroup,
+				systemdBooted: request.systemdBooted ?? false,
 			}),
 		),
 	);

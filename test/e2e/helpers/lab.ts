@@ -76,6 +76,11 @@ export type StartLabOptions = {
 	aegirGidOf?: Record<string, number>;
 	/** false: the lab's known_hosts is empty, so the tool meets every host key for the first time. */
 	writeKnownHosts?: boolean;
+	/**
+	 * true: hosts carry systemd's booted marker (/run/systemd/system), as a Debian server systemd started, so
+	 * Ansible's service module drives systemctl (the daemonless one, which runs the units' commands for real).
+	 */
+	systemdBooted?: boolean;
 };
 
 const support = labSupport();

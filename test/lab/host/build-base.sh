@@ -19,8 +19,11 @@ in_root() { chroot "$out" "$@"; }
 # Everything a web head of the pack has before the tool touches it (rsync
 # included). nfs-common and nfs-kernel-server are NOT installed: the tool
 # installs them, offline, from the .debs left in the apt cache below.
+# python3 (systemctl brings it) and python3-apt are what Ansible needs on a
+# Debian host it manages: its modules run in python3, its apt module imports
+# apt_pkg (without it, the module tries to install python3-apt, offline here).
 debootstrap --variant=minbase \
-	--include=openssh-server,openssh-client,rsync,sudo,iproute2,procps,systemctl,libnfs-utils,e2fsprogs,less \
+	--include=openssh-server,openssh-client,rsync,sudo,iproute2,procps,systemctl,libnfs-utils,e2fsprogs,less,python3-apt \
 	bookworm "$out" "$mirror" >"$out.debootstrap.log" 2>&1 \
 	|| { tail -n 30 "$out.debootstrap.log" >&2; exit 1; }
 

@@ -1,6 +1,9 @@
 // The shared read-only base image: built once with debootstrap, cached under
 // the cache dir by a hash of its recipe (host/build-base.sh), rebuilt when the
-// recipe changes. Stale images and half-built ones are removed.
+// recipe changes. Half-built images are removed, and so are images of other
+// recipes once no lab has used them for KEEP_UNUSED_DAYS: several branches
+// with different recipes share one machine's cache, and each `up` must not
+// delete the others' image (a rebuild costs minutes).
 import {createHash} from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -9,6 +12,10 @@ import {mountsUnder, unmountUnder} from './mounts.mjs';
 import {run, sleep} from './run.mjs';
 
 const RECIPE = path.join(HOST_SCRIPTS_DIR, 'build-base.sh');
+/** An image of another recipe that no lab used for this long is deleted at the next build. */
+export const KEEP_UNUSED_DAYS = 3;
+/** Beside each image: touched at every use (never inside the image: it is a mounted overlay's lower dir). */
+const usedStamp = base => `${base}.used`;
 
 /** The directory the base image for the current recipe lives in (it may not exist yet). */
 export function basePath(config) {
@@ -24,11 +31,11 @@ export function basePath(config) {
  */
 export async function ensureBase(config, log) {
 	const base = basePath(config);
-	if (fs.existsSync(path.join(base, 'etc', 'debian_version'))) return base;
+	if (fs.existsSync(path.join(base, 'etc', 'debian_version'))) return markUsed(base);
 	fs.mkdirSync(config.cacheDir, {recursive: true});
 	const release = await takeLock(path.join(config.cacheDir, 'build.lock'));
 	try {
-		if (fs.existsSync(path.join(base, 'etc', 'debian_version'))) return base;
+		if (fs.existsSync(path.join(base, 'etc', 'debian_version'))) return markUsed(base);
 		await removeStale(config, base);
 		const partial = `${base}.partial`;
 		log(`building the lab base image in ${base} (debootstrap; about a minute, once per recipe)…`);
@@ -40,19 +47,47 @@ export async function ensureBase(config, log) {
 		}
 		fs.renameSync(partial, base);
 		log(`base image built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-		return base;
+		return markUsed(base);
 	} finally {
 		release();
 	}
 }
 
-/** Other base images (older recipes) and leftovers of interrupted builds, unless a lab still uses them. */
+function markUsed(base) {
+	const now = new Date();
+	try {
+		fs.utimesSync(usedStamp(base), now, now);
+	} catch {
+		fs.writeFileSync(usedStamp(base), '');
+	}
+	return base;
+}
+
+/** Last use of an image: its stamp, or the image's own mtime for one built before stamps existed. */
+function lastUsedMs(image) {
+	for (const file of [usedStamp(image), image]) {
+		try {
+			return fs.statSync(file).mtimeMs;
+		} catch {}
+	}
+	return 0;
+}
+
+/**
+ * Leftovers of interrupted builds (anything not a complete image), and images
+ * of other recipes no lab used for KEEP_UNUSED_DAYS (with their stamps);
+ * never one a lab still mounts.
+ */
 async function removeStale(config, keep) {
+	const oldest = Date.now() - KEEP_UNUSED_DAYS * 24 * 3600 * 1000;
 	for (const entry of fs.readdirSync(config.cacheDir)) {
 		const full = path.join(config.cacheDir, entry);
-		if (!entry.startsWith('base-') || full === keep) continue;
+		if (!entry.startsWith('base-') || full === keep || entry.endsWith('.used')) continue;
 		if (inUse(full)) continue;
+		const complete = fs.existsSync(path.join(full, 'etc', 'debian_version'));
+		if (complete && lastUsedMs(full) > oldest) continue;
 		await removeTree(full);
+		fs.rmSync(usedStamp(full), {force: true});
 	}
 }
 

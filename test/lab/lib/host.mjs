@@ -10,6 +10,8 @@ import {run, waitUntil} from './run.mjs';
 
 /** Scripts every host gets at /usr/local/lib/aegir-lab (copied at `up`, so editing them needs no rebuild). */
 const HOST_SCRIPTS = ['init', 'mount-nfs', 'exportfs', 'rpc-nfsd', 'ganesha-sync', 'fault'];
+/** The NFS units' lab drop-in (host/nfs-server.lab.conf), in the vendor unit dir: /etc stays as Debian ships it. */
+const NFS_UNIT_DROP_INS = ['nfs-server.service', 'nfs-kernel-server.service'].map(unit => `usr/lib/systemd/system/${unit}.d/aegir-lab.conf`);
 export const HOST_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 export const hostDir = (labDir, name) => path.join(labDir, 'hosts', name);
@@ -28,7 +30,7 @@ export async function mountOverlay(labDir, base, name) {
 /**
  * Write what makes a fresh overlay this host. All hosts' keys must exist
  * before `writeKnownHosts` runs, hence two steps.
- * @param {{labDir: string, name: string, address: string, prefix: string, aegir: {uid: number, gid: number} | 'absent', publicKey: string, privateKey: string, clientBindAddress: boolean}} host
+ * @param {{labDir: string, name: string, address: string, prefix: string, aegir: {uid: number, gid: number} | 'absent', publicKey: string, privateKey: string, clientBindAddress: boolean, systemdBooted?: boolean}} host
  */
 export async function prepareHost(host) {
 	const root = overlayRoot(host.labDir, host.name);
@@ -43,8 +45,13 @@ export async function prepareHost(host) {
 		fs.copyFileSync(path.join(HOST_SCRIPTS_DIR, script), path.join(scripts, script));
 		fs.chmodSync(path.join(scripts, script), 0o755);
 	}
+	const dropIn = fs.readFileSync(path.join(HOST_SCRIPTS_DIR, 'nfs-server.lab.conf'), 'utf8');
+	for (const file of NFS_UNIT_DROP_INS) write(file, dropIn);
 	write('etc/hostname', `${host.name}\n`);
-	write('etc/aegir-lab/host.env', `LAB_NAME=${host.name}\nLAB_ADDRESS=${host.address}\nLAB_PREFIX=${host.prefix}\n`);
+	write(
+		'etc/aegir-lab/host.env',
+		`LAB_NAME=${host.name}\nLAB_ADDRESS=${host.address}\nLAB_PREFIX=${host.prefix}\nLAB_SYSTEMD_BOOTED=${host.systemdBooted ? 'yes' : 'no'}\n`,
+	);
 	write('etc/ssh/sshd_config.d/listen.conf', `# aegir-pack lab: this host's own loopback address only.\nListenAddress ${host.address}:22\n`);
 	if (host.clientBindAddress) {
 		// Fallback when cgroup SNAT is unavailable: at least ssh from this host comes from its address.

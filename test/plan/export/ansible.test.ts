@@ -152,6 +152,30 @@ describe('the playbook', () => {
 		expect(argsOf('ansible.builtin.copy')).toContainEqual(expect.objectContaining({content: '{{ aegir_pack_exports_content }}', backup: true}));
 		expect(argsOf('ansible.posix.mount')).toEqual([expect.objectContaining({state: 'mounted', backup: true, opts: '{{ aegir_pack_fstab_options }}'})]);
 	});
+
+	// Found by the lab run (test/e2e/ansible-export.test.ts): each of these failed a fresh or a tool-applied host.
+	it('creates /etc/exports.d when missing (nfs-kernel-server ships none), as the tool\'s edit does, before the drop-in', () => {
+		const tasks = (playbookValue() as Array<{tasks: Array<Record<string, unknown>>}>).flatMap(play => play.tasks);
+		const create = tasks.findIndex(task => JSON.stringify(task['ansible.builtin.file'] ?? {}).includes('aegir_pack_exports_file | dirname'));
+		const dropIn = tasks.findIndex(task => JSON.stringify(task['ansible.builtin.copy'] ?? {}).includes('aegir_pack_exports_content'));
+		expect(create).toBeGreaterThanOrEqual(0);
+		expect(create).toBeLessThan(dropIn);
+		expect(tasks[create]).toMatchObject({'ansible.builtin.file': {state: 'directory', mode: '0755'}, when: 'not aegir_pack_exports_dir.stat.exists'});
+	});
+
+	it('takes a mount point whose marker reads back as the pack\'s share, whatever findmnt calls it (the tool\'s rule), and refuses anything else not NFS', () => {
+		const tasks = (playbookValue() as Array<{tasks: Array<Record<string, unknown>>}>).flatMap(play => play.tasks);
+		const refusal = tasks.find(task => task['name'] === 'mount point: never mount NFS over another file system')!;
+		expect(refusal['when']).toContain("not in ['nfs', 'nfs4']");
+		expect(refusal['when']).toContain("(aegir_pack_marker_there.content | default('') | b64decode) != aegir_pack_marker_content");
+	});
+
+	it('syncs with the connection\'s own ssh settings (its known_hosts file among them), host keys checked', () => {
+		const tasks = (playbookValue() as Array<{tasks: Array<Record<string, Record<string, unknown>>>}>).flatMap(play => play.tasks);
+		const syncs = tasks.filter(task => 'ansible.posix.synchronize' in task).map(task => task['ansible.posix.synchronize']);
+		expect(syncs).toHaveLength(2);
+		for (const args of syncs) expect(args).toMatchObject({verify_host: true, use_ssh_args: true});
+	});
 });
 
 /** Every text field of a pack set to one hostile value (host names too), past validation. */
