@@ -8,7 +8,7 @@
 
 import {commandLine} from '../shell/quote.js';
 import {CODE_TARGET_STATE_SCRIPT, WEB_CONFIG_STATE_SCRIPT} from '../shell/web-config-scripts.js';
-import {serverStateCommand} from './nfs-service-state.js';
+import {serverStateCommand, serviceProbeCommand} from './nfs-service-state.js';
 import {TREE_LIST_SCRIPT} from './sync-manifest.js';
 
 /**
@@ -60,6 +60,8 @@ export type FactsReads = {
 	codeTarget?: {dir: string; group: string};
 	/** The NFS server's unit and listener (its service step). */
 	nfsServer?: {address: string};
+	/** A client's probe of the server's port 2049 (its wait for the server), only where the share is mounted already. */
+	serverAnswers?: {address: string};
 	/** Sync manifests: `dir/<path>` for each path, listed as the user (plan/sync-manifest.ts). */
 	trees?: Array<{key: string; dir: string; paths: string[]}>;
 };
@@ -152,6 +154,12 @@ export function factsScript(reads: FactsReads = {}, user = 'aegir'): string {
 		lines.push(`sec codetarget; ${command} </dev/null 2>/dev/null; rc codetarget $?`);
 	}
 	if (reads.nfsServer) lines.push(`sec nfsserver; ${serverStateCommand(reads.nfsServer.address)} </dev/null 2>&1; rc nfsserver $?`);
+	// Not on a client that does not mount the share yet: its server may not be up, and the probe would wait for it.
+	if (reads.serverAnswers) {
+		lines.push(
+			`if $T findmnt --mountpoint "$P" >/dev/null 2>&1; then sec serveranswers; ${serviceProbeCommand('client', reads.serverAnswers.address)} </dev/null 2>&1; rc serveranswers $?; fi`,
+		);
+	}
 	if (reads.trees && reads.trees.length > 0) {
 		lines.push('sec receiver; id -G -- "$U" 2>/dev/null; id -Gn -- "$U" 2>/dev/null');
 		for (const tree of reads.trees) {

@@ -76,6 +76,8 @@ export type FactsReadResults = {
 	codeTarget?: string;
 	/** The NFS server's state command: its exit code and output. */
 	nfsServer?: {code: number; stdout: string};
+	/** A client's probe of the server's port (only read where the share was mounted). */
+	serverAnswers?: {code: number; stdout: string};
 	/** The receiving user's groups on the host (for the sync manifests). */
 	receiver?: ReceiverGroups;
 	/** Sync manifests by key. */
@@ -215,6 +217,9 @@ function parseReads(sections: Map<string, string>): FactsReadResults | undefined
 	const nfs = sections.get('nfsserver');
 	const nfsCode = number(sections.get('nfsserver.rc'));
 	if (nfs !== undefined && nfsCode !== undefined) reads.nfsServer = {code: nfsCode, stdout: nfs.replace(/\n$/, '')};
+	const answers = sections.get('serveranswers');
+	const answersCode = number(sections.get('serveranswers.rc'));
+	if (answers !== undefined && answersCode !== undefined) reads.serverAnswers = {code: answersCode, stdout: answers.replace(/\n$/, '')};
 	const receiver = parseReceiver(sections.get('receiver'));
 	if (receiver) reads.receiver = receiver;
 	for (const [name, text] of sections) {

@@ -45,6 +45,7 @@ export function readsOf(steps: readonly Step[]): FactsReads | undefined {
 		reads.webConfig ??= step.reads.webConfig;
 		reads.codeTarget ??= step.reads.codeTarget;
 		reads.nfsServer ??= step.reads.nfsServer;
+		reads.serverAnswers ??= step.reads.serverAnswers;
 		for (const tree of step.reads.trees ?? []) if (!reads.trees?.some(known => known.key === tree.key)) (reads.trees ??= []).push(tree);
 	}
 	return Object.values(reads).some(value => value !== undefined) ? reads : undefined;

@@ -11,7 +11,7 @@ import {spawn} from 'node:child_process';
 import {readFileSync} from 'node:fs';
 import type {TreeEntry} from '../aegir/provision-layout.js';
 import {fstabMountPointOf, mountedPoints, type LocalDirectory, type LocalSources} from '../plan/local-sources.js';
-import {parseTreeListing, treeListCommand} from '../plan/sync-manifest.js';
+import {parseRawTreeListing, rawTreeListCommand} from '../plan/sync-manifest.js';
 
 export type ProbeOptions = {
 	/** How long the child may take per source (default 5 s). */
@@ -30,7 +30,8 @@ export const PROBE_TIMEOUT_MS = 5000;
  * directories holding a regular settings.php up to three levels under a
  * platform (pruned below a site and in code trees, so uploads are never walked);
  * then `TREE` and the whole tree as the sync manifest lists it (what rsync
- * would send, with the same fields the host's listing has: plan/sync-manifest.ts).
+ * would send, with the same fields the host's listing has, NUL-separated:
+ * plan/sync-manifest.ts).
  */
 export const LIST_SCRIPT = String.raw`
 p=$1
@@ -43,7 +44,7 @@ find . -mindepth 2 -maxdepth 6 \( -name .git -o -name vendor -o -name node_modul
 	-o -path './*/sites/*/*' -type d -prune \
 	-o -type f -name settings.php -path './*/sites/*/settings.php' -printf 'S\t%h\t\0' || exit 1
 echo TREE
-${treeListCommand('. -mindepth 1')}
+${rawTreeListCommand('. -mindepth 1')}
 `;
 
 function typeOf(letter: string): TreeEntry['type'] {
@@ -66,7 +67,7 @@ export function parseListing(output: string): LocalDirectory {
 	// The whole tree follows `TREE` (after the last NUL of the records before it).
 	const marker = body.startsWith('TREE\n') ? 0 : body.includes('\0TREE\n') ? body.indexOf('\0TREE\n') + 1 : -1;
 	const records = marker < 0 ? body : body.slice(0, marker);
-	const tree = marker < 0 ? undefined : parseTreeListing(`listed\n${body.slice(marker + 'TREE\n'.length)}`);
+	const tree = marker < 0 ? undefined : parseRawTreeListing(body.slice(marker + 'TREE\n'.length));
 	for (const record of records.split('\0')) {
 		const [letter = '', path = '', target = ''] = record.replace(/^\n+/, '').split('\t');
 		if (path === '') continue;

@@ -157,6 +157,9 @@ describe.skipIf(!canRunLab.ok)('own sync: each head its own config, code to the 
 			const config = path.join(home, 'ssh_config');
 			fs.writeFileSync(config, HOSTS.map(host => `Host ${host}\n  HostName ${lab.host(host).address}\n  User root\n`).join('\n'));
 			const args = applyArgs(lab, server).map(arg => (arg === lab.sshConfigFile ? config : arg));
+			// Drift on web1, so that this re-run runs rsync there (an in-sync head is compared without it).
+			const drift = await lab.exec('web1', 'touch -d 2001-01-01 /var/aegir/config/server_web1/apache.conf');
+			expect(drift.code, drift.stderr).toBe(0);
 			const result = await runCli(args, {env: {CI: 'true', HOME: home, SSH_AUTH_SOCK: ''}, timeoutMs: 120_000});
 			expect(result.code, result.stdout + result.stderr).toBe(0);
 			expect(result.stdout).not.toContain('Permission denied (publickey)');

@@ -154,7 +154,16 @@ export function serverAnswersStep(host: Host, pack: Pack, serverStep?: StepRef):
 		title: `NFS server ${server.name} answers on port ${NFS_PORT}`,
 		host: host.name,
 		...(serverStep ? {dependsOn: [serverStep]} : {}),
+		reads: {serverAnswers: {address: server.address}},
 		async check(context) {
+			// Answering when this host's facts were read (its share mounted), and the server's own step found
+			// its service as it was (or is not in this plan): still answering, no second probe.
+			const read = context.facts.reads?.serverAnswers;
+			const settled = serverStep === undefined || context.stepStatus?.(serverStep) === 'ok';
+			if (read && settled) {
+				const earlier = parseServiceProbe({command: 'facts', code: read.code, stdout: read.stdout, stderr: '', durationMs: 0}, 'client', server.address);
+				if (earlier.state === 'answering') return {state: 'ok', message: earlier.detail};
+			}
 			// A dry run does not wait: nothing was started for it to wait for.
 			const tries = context.dryRun ? 1 : Math.ceil(START_WAIT_SECONDS / (SERVICE_PROBE_SECONDS + 1));
 			const result = await context.transport.exec(serverAnswersCommand(server.address, tries), {
