@@ -30,7 +30,7 @@ export type ManifestEntry = {
 	group: string;
 	gid: number;
 	size: number;
-	/** Modification time: whole seconds and nanoseconds (rsync ≥ 3.1 compares both). */
+	/** Modification time: whole seconds and nanoseconds (see sameTime). */
 	mtime: {seconds: number; nanoseconds: number};
 	/** A link's target, as readlink gives it. */
 	target?: string;
@@ -260,7 +260,14 @@ export function expectedGroup(local: Pick<ManifestEntry, 'group' | 'gid'>, recei
 	return receiver.gids.includes(local.gid) ? {gid: local.gid} : undefined;
 }
 
-const sameTime = (a: ManifestEntry['mtime'], b: ManifestEntry['mtime']) => a.seconds === b.seconds && a.nanoseconds === b.nanoseconds;
+/**
+ * rsync's quick check of times: the same second, and the same nanoseconds
+ * unless one side has none (a file system, archive or older rsync that kept
+ * whole seconds): rsync then compares whole seconds, and so does this.
+ */
+export function sameTime(a: ManifestEntry['mtime'], b: ManifestEntry['mtime']): boolean {
+	return a.seconds === b.seconds && (a.nanoseconds === 0 || b.nanoseconds === 0 || a.nanoseconds === b.nanoseconds);
+}
 
 /** Why rsync -a (as a user that is not root, --omit-dir-times, --keep-dirlinks) would touch `remote`, or undefined. */
 export function entryDifference(local: ManifestEntry, remote: ManifestEntry, receiver: ReceiverGroups, receiverIsRoot = false): string | undefined {
