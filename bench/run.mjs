@@ -16,6 +16,7 @@ import {CLI, GNU_TIME, hostsCpu, measureCli} from './measure.mjs';
 import {ansibleExplanations, ansibleRuns} from './ansible.mjs';
 import {explanations, formatTable, machineLines} from './table.mjs';
 import {firstFrame} from './first-frame.mjs';
+import {longPoleLine} from './long-pole.mjs';
 
 const log = message => process.stderr.write(`bench: ${message}\n`);
 const webNames = count => ['master', ...Array.from({length: count - 1}, (_, index) => `web${index + 1}`)];
@@ -62,6 +63,7 @@ async function main() {
 	if (!GNU_TIME) log('no /usr/bin/time: tool CPU comes from the preload (node + children it reaped)');
 
 	const rows = [];
+	const poles = [];
 	let snat;
 	try {
 		for (const [index, lab] of LABS.entries()) {
@@ -104,6 +106,7 @@ async function main() {
 				}
 				log(`${run.label}: exit ${result.code}, ${result.wall.toFixed(2)} s`);
 				rows.push({label: run.label, hosts: packNames.length, terminal: run.terminal, ...result, hostsCpu: hosts});
+				if (!run.terminal) poles.push(longPoleLine(run.label, result.output));
 			}
 		}
 		const ansible = await ansibleRuns({only, scratch, aegir, log, labDown});
@@ -115,6 +118,7 @@ async function main() {
 
 	process.stdout.write(`\n${machineLines({snat, gnuTime: GNU_TIME}).join('\n')}\n\n`);
 	process.stdout.write(`${formatTable(rows)}\n\n${[...explanations(rows), ...ansibleExplanations(rows)].join('\n')}\n`);
+	if (poles.length > 0) process.stdout.write(`\n${poles.join('\n')}\n`);
 	log(`outputs of each run kept in ${scratch}`);
 	return rows.every(row => row.code === 0) ? 0 : 1;
 }

@@ -7,6 +7,9 @@
 // NFS server a hard mount would otherwise hang the whole read.
 
 import {commandLine} from '../shell/quote.js';
+import {CODE_TARGET_STATE_SCRIPT, WEB_CONFIG_STATE_SCRIPT} from '../shell/web-config-scripts.js';
+import {serverStateCommand, serviceProbeCommand} from './nfs-service-state.js';
+import {TREE_LIST_SCRIPT} from './sync-manifest.js';
 
 /**
  * Tools the steps call on every host, all in Debian's essential set or
@@ -41,6 +44,26 @@ export type FactsRequest = {
 	dropInPath: string;
 	markerPath: string;
 	packages: string[];
+	/** What some steps of this host read, read here once instead of by each step (absent: they read it live). */
+	reads?: FactsReads;
+};
+
+/**
+ * Read-only state the steps of a host would otherwise each read with a
+ * command of their own: read in the same batched command, as root, with the
+ * very scripts the steps run live (and the trees as the receiving user).
+ */
+export type FactsReads = {
+	/** The web config dir's state (WEB_CONFIG_STATE_SCRIPT): config sync, reload, stale config. */
+	webConfig?: {dir: string; pending: string};
+	/** The code destination's state (CODE_TARGET_STATE_SCRIPT): the code sync. */
+	codeTarget?: {dir: string; group: string};
+	/** The NFS server's unit and listener (its service step). */
+	nfsServer?: {address: string};
+	/** A client's probe of the server's port 2049 (its wait for the server), only where the share is mounted already. */
+	serverAnswers?: {address: string};
+	/** Sync manifests: `dir/<path>` for each path, listed as the user (plan/sync-manifest.ts). */
+	trees?: Array<{key: string; dir: string; paths: string[]}>;
 };
 
 /** Seconds any probe of the shared path may take before it counts as unresponsive. */
@@ -108,6 +131,46 @@ sec marker; $T sh -c '${PROBE_MARKER}' probe "$MARKER" "$U" 2>/dev/null; rc mark
 sec end
 exit 0
 `;
+
+/** Seconds a tree listing may take (a large platform, or one read through a mount) before the sync asks rsync instead. */
+export const TREE_TIMEOUT_SECONDS = 30;
+
+/** A section name part: keys are the steps' own words, never data. */
+const KEY = /^[a-z][a-z0-9-]*$/;
+
+/**
+ * FACTS_SCRIPT with the reads asked for, before its end. Every value is a
+ * quoted word of the script; stdin is closed for each (the script itself
+ * arrives on it).
+ */
+export function factsScript(reads: FactsReads = {}, user = 'aegir'): string {
+	const lines: string[] = [];
+	if (reads.webConfig) {
+		const command = commandLine(['sh', '-c', WEB_CONFIG_STATE_SCRIPT, 'aegir-pack', reads.webConfig.dir, user, reads.webConfig.pending]);
+		lines.push(`sec webconfig; ${command} </dev/null 2>/dev/null; rc webconfig $?`);
+	}
+	if (reads.codeTarget) {
+		const command = commandLine(['sh', '-c', CODE_TARGET_STATE_SCRIPT, 'aegir-pack', reads.codeTarget.dir, user, reads.codeTarget.group]);
+		lines.push(`sec codetarget; ${command} </dev/null 2>/dev/null; rc codetarget $?`);
+	}
+	if (reads.nfsServer) lines.push(`sec nfsserver; ${serverStateCommand(reads.nfsServer.address)} </dev/null 2>&1; rc nfsserver $?`);
+	// Not on a client that does not mount the share yet: its server may not be up, and the probe would wait for it.
+	if (reads.serverAnswers) {
+		lines.push(
+			`if $T findmnt --mountpoint "$P" >/dev/null 2>&1; then sec serveranswers; ${serviceProbeCommand('client', reads.serverAnswers.address)} </dev/null 2>&1; rc serveranswers $?; fi`,
+		);
+	}
+	if (reads.trees && reads.trees.length > 0) {
+		lines.push('sec receiver; id -G -- "$U" 2>/dev/null; id -Gn -- "$U" 2>/dev/null');
+		for (const tree of reads.trees) {
+			if (!KEY.test(tree.key)) throw new Error(`unsafe tree key ${JSON.stringify(tree.key)}`);
+			const list = commandLine(['sh', '-c', TREE_LIST_SCRIPT, 'aegir-pack-tree', tree.dir, ...tree.paths]);
+			lines.push(`sec tree.${tree.key}; timeout -k 1 ${TREE_TIMEOUT_SECONDS} runuser -u "$U" -- ${list} </dev/null 2>/dev/null; rc tree.${tree.key} $?`);
+		}
+	}
+	if (lines.length === 0) return FACTS_SCRIPT;
+	return FACTS_SCRIPT.replace('\nsec end\n', `\n${lines.join('\n')}\nsec end\n`);
+}
 
 /** The command line that runs FACTS_SCRIPT (sent on stdin) with its arguments quoted. */
 export function factsCommand(request: FactsRequest): string {

@@ -2,7 +2,8 @@
 // script prints. Parsing is pure; gathering is one exec.
 
 import {parseExportfs, type ExportEntry} from './exports-file.js';
-import {FACTS_SCRIPT, factsCommand, type FactsRequest} from './facts-script.js';
+import {factsCommand, factsScript, type FactsRequest} from './facts-script.js';
+import {parseTreeListing, type ReceiverGroups, type TreeListing} from './sync-manifest.js';
 import {readSections, splitSections} from '../shell/sectioned-script.js';
 import {byteText} from '../shell/byte-text.js';
 import type {Transport} from '../contracts/transport.js';
@@ -65,6 +66,22 @@ export type Facts = {
 	sharedDir: DirectoryFact;
 	/** The marker file under the shared path: on a client, read through the mount. */
 	marker: FileFact;
+	/** What the request's `reads` asked for; a read that failed is absent (the step then reads it live). */
+	reads?: FactsReadResults;
+};
+
+/** A state script's output, as the step's live read would have returned it (exit code 0 only). */
+export type FactsReadResults = {
+	webConfig?: string;
+	codeTarget?: string;
+	/** The NFS server's state command: its exit code and output. */
+	nfsServer?: {code: number; stdout: string};
+	/** A client's probe of the server's port (only read where the share was mounted). */
+	serverAnswers?: {code: number; stdout: string};
+	/** The receiving user's groups on the host (for the sync manifests). */
+	receiver?: ReceiverGroups;
+	/** Sync manifests by key. */
+	trees?: Record<string, TreeListing>;
 };
 
 export class FactsParseError extends Error {
@@ -184,6 +201,36 @@ function markerFact(text: string | undefined, code: number | undefined): FileFac
 	return {present: false};
 }
 
+function parseReceiver(text: string | undefined): ReceiverGroups | undefined {
+	if (text === undefined) return undefined;
+	const [ids = '', names = ''] = text.split('\n');
+	const gids = ids.trim().split(/\s+/).filter(Boolean).map(Number);
+	if (gids.length === 0 || gids.some(gid => !Number.isInteger(gid))) return undefined;
+	return {gids, names: names.trim().split(/\s+/).filter(Boolean)};
+}
+
+function parseReads(sections: Map<string, string>): FactsReadResults | undefined {
+	const reads: FactsReadResults = {};
+	const ok = (name: string) => sections.get(`${name}.rc`) === '0';
+	if (sections.has('webconfig') && ok('webconfig')) reads.webConfig = sections.get('webconfig')!;
+	if (sections.has('codetarget') && ok('codetarget')) reads.codeTarget = sections.get('codetarget')!;
+	const nfs = sections.get('nfsserver');
+	const nfsCode = number(sections.get('nfsserver.rc'));
+	if (nfs !== undefined && nfsCode !== undefined) reads.nfsServer = {code: nfsCode, stdout: nfs.replace(/\n$/, '')};
+	const answers = sections.get('serveranswers');
+	const answersCode = number(sections.get('serveranswers.rc'));
+	if (answers !== undefined && answersCode !== undefined) reads.serverAnswers = {code: answersCode, stdout: answers.replace(/\n$/, '')};
+	const receiver = parseReceiver(sections.get('receiver'));
+	if (receiver) reads.receiver = receiver;
+	for (const [name, text] of sections) {
+		if (!name.startsWith('tree.') || name.endsWith('.rc')) continue;
+		const code = sections.get(`${name}.rc`);
+		const listing: TreeListing = code === '0' ? parseTreeListing(text) : {state: 'unreadable', reason: `the listing ended with exit code ${code ?? '?'}`};
+		(reads.trees ??= {})[name.slice('tree.'.length)] = listing;
+	}
+	return Object.keys(reads).length > 0 ? reads : undefined;
+}
+
 /** Parse the whole output of the facts script. */
 export function parseFacts(text: string, nonce: string): Facts {
 	const sections = splitSections(text, nonce);
@@ -191,6 +238,7 @@ export function parseFacts(text: string, nonce: string): Facts {
 	const get = (name: string) => sections.get(name) ?? '';
 	const mountCode = number(sections.get('mount.rc'));
 	const exportfs = sections.get('exportfs');
+	const reads = parseReads(sections);
 	return {
 		hostname: get('hostname').trim(),
 		uid: number(get('uid')),
@@ -211,6 +259,7 @@ export function parseFacts(text: string, nonce: string): Facts {
 		mountProbeAnswered: mountCode === 0 || mountCode === 1,
 		sharedDir: parseDirectory(get('dir'), number(sections.get('dir.rc'))),
 		marker: markerFact(sections.get('marker'), number(sections.get('marker.rc'))),
+		...(reads ? {reads} : {}),
 	};
 }
 
@@ -222,7 +271,7 @@ export async function gatherFacts(
 ): Promise<Facts> {
 	return readSections(transport, {
 		what: 'the state of',
-		script: FACTS_SCRIPT,
+		script: factsScript(request.reads, request.user),
 		command: nonce => factsCommand({...request, nonce}),
 		parse: parseFacts,
 		timeoutMs: 60_000,

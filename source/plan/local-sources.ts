@@ -6,6 +6,7 @@
 
 import type {TreeEntry} from '../aegir/provision-layout.js';
 import {fstabMountPoint} from './fstab.js';
+import type {TreeListing} from './sync-manifest.js';
 import {unescapeTabField} from './tab-field.js';
 
 export type LocalDirectory =
@@ -15,6 +16,8 @@ export type LocalDirectory =
 			entries: TreeEntry[];
 			/** Site directories: `<platform>/…/sites/<site>` (not `all`) holding a regular settings.php. */
 			sites: string[];
+			/** Every entry as the sync manifest lists it (what rsync would compare), when it was read. */
+			tree?: TreeListing;
 	  }
 	| {state: 'missing'}
 	| {state: 'not-directory'}

@@ -5,7 +5,7 @@
 import {packHosts, type Pack} from '../pack/types.js';
 import {CLUSTER_SLAVE_PACKAGE} from './cluster-slave-fstab.js';
 import {gatherFacts} from './facts.js';
-import type {FactsRequest} from './facts-script.js';
+import type {FactsReads, FactsRequest} from './facts-script.js';
 import {resolvePlanOptions, type PlanOptions, type ResolvedPlanOptions} from './options.js';
 import {packFiles, type PackFiles} from './pack-files.js';
 import {situationOf, stepsFor, withAegirHost, type PlanInput} from './role-steps.js';
@@ -37,9 +37,24 @@ export function factsRequestFor(options: ResolvedPlanOptions, pack: Pack, files:
 	};
 }
 
+/** Everything the steps ask the facts to read for them (the same state asked twice is read once). */
+export function readsOf(steps: readonly Step[]): FactsReads | undefined {
+	const reads: FactsReads = {};
+	for (const step of steps) {
+		if (!step.reads) continue;
+		reads.webConfig ??= step.reads.webConfig;
+		reads.codeTarget ??= step.reads.codeTarget;
+		reads.nfsServer ??= step.reads.nfsServer;
+		reads.serverAnswers ??= step.reads.serverAnswers;
+		for (const tree of step.reads.trees ?? []) if (!reads.trees?.some(known => known.key === tree.key)) (reads.trees ??= []).push(tree);
+	}
+	return Object.values(reads).some(value => value !== undefined) ? reads : undefined;
+}
+
 /** One host of a plan: its steps, and the one batched read of the facts its checks need. */
 export function hostPlanOf(input: Pick<PlanInput, 'pack' | 'options' | 'files'>, host: Host, steps: Step[]): HostPlan {
-	const request = factsRequestFor(input.options, input.pack, input.files);
+	const reads = readsOf(steps);
+	const request = {...factsRequestFor(input.options, input.pack, input.files), ...(reads ? {reads} : {})};
 	return {
 		host,
 		roles: situationOf(input.pack, host, input.options).roles,

@@ -9,6 +9,7 @@ import type {Facts} from './facts.js';
 import type {Transport} from '../contracts/transport.js';
 import type {StepStatus} from '../contracts/events.js';
 import type {AegirPrerequisiteSource} from './steps/aegir-context.js';
+import type {FactsReads} from './facts-script.js';
 
 /** A step of some host of the plan: dependencies may point at other hosts. */
 export type StepRef = {host: string; id: string};
@@ -87,6 +88,8 @@ export type Step = {
 	dependsOn?: StepRef[];
 	/** Must finish first, whatever its status (barriers such as the uid/gid gate). */
 	after?: StepRef[];
+	/** State its check reads, read once in the host's batched facts instead of by a command of its own. */
+	reads?: FactsReads;
 	check(context: CheckContext): CheckResult | Promise<CheckResult>;
 	apply(context: StepContext): Promise<ApplyOutcome | void>;
 	/**

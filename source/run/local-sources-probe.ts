@@ -11,6 +11,7 @@ import {spawn} from 'node:child_process';
 import {readFileSync} from 'node:fs';
 import type {TreeEntry} from '../aegir/provision-layout.js';
 import {fstabMountPointOf, mountedPoints, type LocalDirectory, type LocalSources} from '../plan/local-sources.js';
+import {parseRawTreeListing, rawTreeListCommand} from '../plan/sync-manifest.js';
 
 export type ProbeOptions = {
 	/** How long the child may take per source (default 5 s). */
@@ -27,7 +28,10 @@ export const PROBE_TIMEOUT_MS = 5000;
  * Prints the state word, then NUL-terminated `type<TAB>path<TAB>link target`
  * records: entries two levels down, then `S<TAB>site` records for site
  * directories holding a regular settings.php up to three levels under a
- * platform (pruned below a site and in code trees, so uploads are never walked).
+ * platform (pruned below a site and in code trees, so uploads are never walked);
+ * then `TREE` and the whole tree as the sync manifest lists it (what rsync
+ * would send, with the same fields the host's listing has, NUL-separated:
+ * plan/sync-manifest.ts).
  */
 export const LIST_SCRIPT = String.raw`
 p=$1
@@ -39,6 +43,8 @@ find . -mindepth 1 -maxdepth 2 -printf '%y\t%P\t%l\0' || exit 1
 find . -mindepth 2 -maxdepth 6 \( -name .git -o -name vendor -o -name node_modules -o -name core -o -name modules -o -name themes -o -name profiles -o -name libraries \) -prune \
 	-o -path './*/sites/*/*' -type d -prune \
 	-o -type f -name settings.php -path './*/sites/*/settings.php' -printf 'S\t%h\t\0' || exit 1
+echo TREE
+${rawTreeListCommand('. -mindepth 1')}
 `;
 
 function typeOf(letter: string): TreeEntry['type'] {
@@ -57,7 +63,12 @@ export function parseListing(output: string): LocalDirectory {
 	if (state !== 'directory') return {state: 'unreadable', reason: `unexpected answer ${JSON.stringify(state.slice(0, 40))}`};
 	const entries: TreeEntry[] = [];
 	const sites: string[] = [];
-	for (const record of output.slice(newline + 1).split('\0')) {
+	const body = output.slice(newline + 1);
+	// The whole tree follows `TREE` (after the last NUL of the records before it).
+	const marker = body.startsWith('TREE\n') ? 0 : body.includes('\0TREE\n') ? body.indexOf('\0TREE\n') + 1 : -1;
+	const records = marker < 0 ? body : body.slice(0, marker);
+	const tree = marker < 0 ? undefined : parseRawTreeListing(body.slice(marker + 'TREE\n'.length));
+	for (const record of records.split('\0')) {
 		const [letter = '', path = '', target = ''] = record.replace(/^\n+/, '').split('\t');
 		if (path === '') continue;
 		if (letter === 'S') {
@@ -69,7 +80,7 @@ export function parseListing(output: string): LocalDirectory {
 		entries.push({path, type: typeOf(letter), ...(letter === 'l' ? {target} : {})});
 	}
 	if (entries.length === 0) return {state: 'empty'};
-	return {state: 'directory', entries, sites: sites.filter(site => site.split('/').length >= 3).sort()};
+	return {state: 'directory', entries, sites: sites.filter(site => site.split('/').length >= 3).sort(), ...(tree ? {tree} : {})};
 }
 
 /** List one source in a child process, giving up after `timeoutMs`. */

@@ -6,7 +6,7 @@
 // connection. Itemized output is parsed back into changed and deleted paths.
 
 import {resolve as resolvePath} from 'node:path';
-import type {PushTreeOptions} from '../contracts/transport.js';
+import type {PushTreeOptions, RsyncFilter} from '../contracts/transport.js';
 
 /** Everything rsync's ssh needs to reach and trust the host, and to log in as the tool did. */
 export type RsyncTarget = {
@@ -34,6 +34,11 @@ export type RsyncTarget = {
  * provision) never sends unless asked to.
  */
 export const DRUSH_VCS_EXCLUDES = ['.git', '.gitignore', '.hg', '.hgignore', '.hgrags', '.bzr', '.bzrignore', '.bzrtags', '.svn'] as const;
+
+/** Every filter rule of a job, in rsync's order: drush's VCS excludes, then the job's own (the first match wins). */
+export function syncFilterRules(filters: readonly RsyncFilter[] = []): RsyncFilter[] {
+	return [...DRUSH_VCS_EXCLUDES.map(name => ({rule: 'exclude' as const, pattern: name})), ...filters];
+}
 
 /**
  * drush's `-akz` without `k` (--copy-dirlinks): the local rsync runs as this
@@ -132,8 +137,8 @@ export function unsafePushValue(target: RsyncTarget, options: PushTreeOptions): 
 export function rsyncArgv(target: RsyncTarget, options: PushTreeOptions): string[] {
 	const problem = unsafePushValue(target, options);
 	if (problem) throw new Error(problem);
-	const argv: string[] = [RSYNC_MODE, ...DRUSH_VCS_EXCLUDES.map(name => `--exclude=${name}`)];
-	for (const filter of options.filters ?? []) argv.push(`--${filter.rule}=${filter.pattern}`);
+	const argv: string[] = [RSYNC_MODE];
+	for (const filter of syncFilterRules(options.filters)) argv.push(`--${filter.rule}=${filter.pattern}`);
 	argv.push('--relative', '--keep-dirlinks', '--omit-dir-times');
 	if (options.delete) argv.push('--delete');
 	argv.push('--itemize-changes');

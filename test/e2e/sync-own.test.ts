@@ -145,6 +145,37 @@ describe.skipIf(!canRunLab.ok)('own sync: each head its own config, code to the 
 			expect(parseRecap(result.stdout)[host], steps.join('\n')).toEqual({ok: steps.length, changed: 0, failed: 0, skipped: 0});
 		}
 		expect(await snapshot(lab, HOSTS, ['/etc', '/var/aegir'])).toEqual(before);
+		// Compared over the open connection: not one rsync (nor its ssh handshake) on a re-run with nothing to do.
+		for (const host of HOSTS) expect(fs.readFileSync(path.join(logDirOf(result.stdout), `${host}.log`), 'utf8'), host).not.toContain('$ rsync ');
+	});
+
+	test('drift on a head is seen without a change here: --dry-run lists it (every deletion), the apply puts it back, the next run is in sync again', async () => {
+		const web = `${SHARE}/drupal-10/web`;
+		const drift = [
+			// Same bytes, another time; a mode; a file only the head has.
+			await lab.exec('master', `touch -d 2001-01-01 ${web}/index.php && chmod 0600 ${web}/index.php && runuser -u aegir -- sh -c 'echo stray > ${web}/stray.php'`),
+			await lab.exec('web1', `runuser -u aegir -- sh -c 'echo drift >> /var/aegir/config/server_web1/apache.conf'`),
+		];
+		for (const result of drift) expect(result.code, result.stderr).toBe(0);
+
+		const dry = await runApply(lab, server, {extra: ['--dry-run']});
+		expect(dry.code, dry.stdout + dry.stderr).toBe(0);
+		expect(dry.stdout.split('\n').filter(line => line.includes('would delete on master:'))).toEqual([`master    | would delete on master: ${web}/stray.php`]);
+		expect(stepLines(dry.stdout, 'master').join('\n')).toMatch(/platform and site code \S+\s+changed/);
+		expect(stepLines(dry.stdout, 'web1').join('\n')).toMatch(/web server config \S+\s+changed/);
+		expect(await lab.readFile('master', `${web}/stray.php`)).toBe('stray\n');
+
+		const result = await runApply(lab, server);
+		expect(result.code, result.stdout + result.stderr).toBe(0);
+		expect(await lab.exec('master', `test -e ${web}/stray.php`)).toMatchObject({code: 1});
+		const local = fs.statSync(path.join(server.platformsDir, 'drupal-10/web/index.php'));
+		const stat = await lab.exec('master', `stat -c '%a %Y' ${web}/index.php`);
+		expect(stat.stdout.trim()).toBe(`${(local.mode & 0o7777).toString(8)} ${Math.floor(local.mtimeMs / 1000)}`);
+		expect(await lab.readFile('web1', '/var/aegir/config/server_web1/apache.conf')).toBe(fs.readFileSync(path.join(server.configDir, 'server_web1/apache.conf'), 'utf8'));
+
+		const again = await runApply(lab, server);
+		expect(again.code, again.stdout + again.stderr).toBe(0);
+		for (const host of HOSTS) expect(parseRecap(again.stdout)[host], host).toMatchObject({changed: 0, failed: 0});
 	});
 
 	test('rsync\'s ssh logs in with the key the tool used, from $HOME, not from the passwd home', async () => {
@@ -157,6 +188,9 @@ describe.skipIf(!canRunLab.ok)('own sync: each head its own config, code to the 
 			const config = path.join(home, 'ssh_config');
 			fs.writeFileSync(config, HOSTS.map(host => `Host ${host}\n  HostName ${lab.host(host).address}\n  User root\n`).join('\n'));
 			const args = applyArgs(lab, server).map(arg => (arg === lab.sshConfigFile ? config : arg));
+			// Drift on web1, so that this re-run runs rsync there (an in-sync head is compared without it).
+			const drift = await lab.exec('web1', 'touch -d 2001-01-01 /var/aegir/config/server_web1/apache.conf');
+			expect(drift.code, drift.stderr).toBe(0);
 			const result = await runCli(args, {env: {CI: 'true', HOME: home, SSH_AUTH_SOCK: ''}, timeoutMs: 120_000});
 			expect(result.code, result.stdout + result.stderr).toBe(0);
 			expect(result.stdout).not.toContain('Permission denied (publickey)');

@@ -1,4 +1,4 @@
-import {mkdirSync, symlinkSync, writeFileSync} from 'node:fs';
+import {mkdirSync, readdirSync, symlinkSync, writeFileSync} from 'node:fs';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {FactsParseError, gatherFacts, parseFacts} from '../../source/plan/facts.js';
 import {FACTS_SCRIPT, factsCommand} from '../../source/plan/facts-script.js';
@@ -200,6 +200,46 @@ describe('the facts script (run by the local sh)', () => {
 		const result = await new LocalShTransport().exec(command, {stdin: FACTS_SCRIPT});
 		expect(result.code).toBe(0);
 		expect(box.list()).toEqual([]);
+	});
+
+	it('reads what the steps asked for in the same command: sync trees, the web config and the code destination; hostile names stay data', async () => {
+		const transport = new LocalShTransport();
+		// No slash in a name: what it would touch lands where the listing runs (in dest) or in the box.
+		const hostile = `p'; touch pwned; echo '$(touch pwned2)`;
+		mkdirSync(box.path('dest', 'd10', 'web'), {recursive: true});
+		writeFileSync(box.path('dest', 'd10', 'web', 'index.php'), '<?php\n');
+		mkdirSync(box.path('dest', hostile));
+		mkdirSync(box.path('config', 'server_web1'), {recursive: true});
+		symlinkSync(box.path('config', 'server_web1', 'apache.conf'), box.path('config', 'apache.conf'));
+		const facts = await gatherFacts(transport, {
+			user: 'root',
+			sharedPath: box.path('dest'),
+			fstabPath: box.path('none'),
+			dropInPath: box.path('none'),
+			markerPath: box.path('none'),
+			packages: [],
+			reads: {
+				webConfig: {dir: box.path('config'), pending: box.path('pending')},
+				codeTarget: {dir: box.path('dest'), group: 'root'},
+				trees: [
+					{key: 'code', dir: box.path('dest'), paths: ['d10', hostile]},
+					{key: 'gone', dir: box.path('nothing-here'), paths: ['d10']},
+				],
+			},
+		});
+		const code = facts.reads?.trees?.['code'];
+		expect(code?.state === 'listed' && code.entries.map(entry => [entry.path, entry.type])).toEqual([
+			['d10', 'directory'],
+			['d10/web', 'directory'],
+			['d10/web/index.php', 'file'],
+			[hostile, 'directory'],
+		]);
+		expect(facts.reads?.trees?.['gone']).toEqual({state: 'missing'});
+		expect(facts.reads?.receiver?.gids).toContain(0);
+		expect(facts.reads?.webConfig).toContain(`entry\tl\tapache.conf\t${box.path('config', 'server_web1', 'apache.conf')}`);
+		expect(facts.reads?.codeTarget).toContain('member\tyes');
+		expect(box.list().filter(name => name.startsWith('pwned'))).toEqual([]);
+		expect(readdirSync(box.path('dest')).filter(name => name.startsWith('pwned'))).toEqual([]);
 	});
 
 	it('turns a failing command into a StepFailedError with the stderr tail', async () => {

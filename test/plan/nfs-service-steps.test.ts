@@ -36,6 +36,17 @@ describe('nfs-server/service', () => {
 		expect(transport.execs[0]).toMatch(/aegir-pack-nfs-server 192\.0\.2\.10$/);
 	});
 
+	it('enabled and listening in the facts (read in the batched command): ok, no read of its own; anything else is read again live', async () => {
+		expect(step.reads).toEqual({nfsServer: {address: '192.0.2.10'}});
+		const transport = serverHost({listening: false});
+		const listening = {...installed, reads: {nfsServer: {code: 0, stdout: nfsProbeAnswer('aegir-pack-nfs-server', '192.0.2.10')!.output}}};
+		expect(await step.check(makeContext(transport, listening))).toMatchObject({state: 'ok'});
+		expect(transport.execs).toEqual([]);
+		const silent = {...installed, reads: {nfsServer: {code: 0, stdout: nfsProbeAnswer('aegir-pack-nfs-server', '192.0.2.10', {listening: false})!.output}}};
+		expect(await step.check(makeContext(transport, silent))).toMatchObject({state: 'change'});
+		expect(transport.execs).toHaveLength(1);
+	});
+
 	it('a server that died after a good run (exports still listed): restart it, shown exactly', async () => {
 		const check = await step.check(makeContext(serverHost({listening: false}), installed));
 		expect(check).toEqual({
@@ -84,6 +95,22 @@ describe('nfs-client/server-answers', () => {
 		const transport = new FakeTransport('web1', command => nfsProbeAnswer(command, pack.nfsServer.address) ?? {});
 		expect(await step.check(makeContext(transport, makeFacts()))).toEqual({state: 'ok', message: '192.0.2.10 port 2049 accepts connections'});
 		expect(transport.execs[0]).toMatch(/aegir-pack-nfs-wait 192\.0\.2\.10 4$/);
+	});
+
+	it('answering in its facts (share mounted) and the server step found it running: ok without a probe of its own; otherwise probed live', async () => {
+		const step = serverAnswersStep(client, pack, serverRef);
+		expect(step.reads).toEqual({serverAnswers: {address: '192.0.2.10'}});
+		const transport = new FakeTransport('web1', command => nfsProbeAnswer(command, pack.nfsServer.address) ?? {});
+		const answered = makeFacts({reads: {serverAnswers: {code: 0, stdout: 'tcp 0\n'}}});
+		expect(await step.check(makeContext(transport, answered, {stepStatus: () => 'ok'}))).toEqual({state: 'ok', message: '192.0.2.10 port 2049 accepts connections'});
+		expect(transport.execs).toEqual([]);
+		// The server step restarted it: its port is probed again, now.
+		expect(await step.check(makeContext(transport, answered, {stepStatus: () => 'changed'}))).toMatchObject({state: 'ok'});
+		expect(transport.execs).toHaveLength(1);
+		// Not answering when the facts were read: probed live (with retries).
+		const refused = makeFacts({reads: {serverAnswers: {code: 0, stdout: 'tcp 1\nConnection refused\n'}}});
+		await step.check(makeContext(transport, refused, {stepStatus: () => 'ok'}));
+		expect(transport.execs).toHaveLength(2);
 	});
 
 	it('a server that does not answer: fails before mount.nfs would wait two minutes, saying what to do', async () => {

@@ -4,6 +4,7 @@
 import {describe, expect, it} from 'vitest';
 import type {ExecOptions, PushTreeOptions} from '../../source/contracts/transport.js';
 import type {LocalSources} from '../../source/plan/local-sources.js';
+import type {ManifestEntry} from '../../source/plan/sync-manifest.js';
 import {resolvePlanOptions, type PlanOptions} from '../../source/plan/options.js';
 import type {CheckContext, Step} from '../../source/plan/step.js';
 import {codeSyncStep} from '../../source/plan/steps/code-sync.js';
@@ -103,6 +104,32 @@ describe('web/config-sync', () => {
 		const state = configDir('entry\tl\tapache.conf\t/var/aegir/config/server_web1/apache.conf', 'entry\td\tserver_web1\t');
 		const {transport} = head('web1', {config: state});
 		expect(await check(configSyncStep(web1, options()), transport)).toEqual({state: 'ok', message: 'in sync; apache.conf → server_web1/apache.conf'});
+	});
+
+	it('compares over the open connection: the host\'s listing in its facts equal to this machine\'s, no rsync; a drifted file, the rsync --dry-run says what', async () => {
+		const tree = (size: number): ManifestEntry[] => [
+			{path: 'server_web1', type: 'directory', mode: 0o755, owner: 'aegir', uid: 1500, group: 'aegir', gid: 1500, size: 4096, mtime: {seconds: 1, nanoseconds: 0}},
+			{path: 'server_web1/apache.conf', type: 'file', mode: 0o644, owner: 'aegir', uid: 1500, group: 'aegir', gid: 1500, size, mtime: {seconds: 1_700_000_000, nanoseconds: 7}},
+			{path: 'includes', type: 'directory', mode: 0o755, owner: 'aegir', uid: 1500, group: 'aegir', gid: 1500, size: 4096, mtime: {seconds: 1, nanoseconds: 0}},
+		];
+		const listed = {...CONFIG, '/srv/config': {...CONFIG['/srv/config']!, tree: {state: 'listed' as const, entries: tree(10)}}} as LocalSources;
+		const step = configSyncStep(web1, options({localSources: listed}));
+		expect(step.reads).toEqual({
+			webConfig: {dir: '/var/aegir/config', pending: '/var/lib/aegir-pack/web-reload-pending'},
+			trees: [{key: 'config', dir: '/var/aegir/config', paths: ['server_web1', 'includes']}],
+		});
+		const state = configDir('entry\tl\tapache.conf\t/var/aegir/config/server_web1/apache.conf', 'entry\td\tserver_web1\t');
+		const facts = (size: number) =>
+			makeFacts({packages: withRsync, reads: {webConfig: state, receiver: {names: ['aegir'], gids: [1500]}, trees: {config: {state: 'listed', entries: tree(size)}}}});
+		const {transport} = head('web1', {});
+		expect(await check(step, transport, facts(10))).toEqual({state: 'ok', message: 'in sync; apache.conf → server_web1/apache.conf'});
+		// Nothing ran: neither the state script nor rsync.
+		expect(transport.execs).toEqual([]);
+		expect(transport.pushes).toEqual([]);
+		const drifted = head('web1', {}, () => ['server_web1/apache.conf']);
+		expect(await check(step, drifted.transport, facts(11))).toMatchObject({state: 'change', message: 'update 1 path(s): server_web1/apache.conf'});
+		expect(drifted.transport.pushes).toHaveLength(1);
+		expect(drifted.transport.pushes[0]!.dryRun).toBe(true);
 	});
 
 	it('sends nothing, and leaves the head\'s copy, when this machine has no directory for it', async () => {

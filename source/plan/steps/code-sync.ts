@@ -13,10 +13,13 @@ import type {ResolvedPlanOptions} from '../options.js';
 import {MARKER_NAME} from '../pack-files.js';
 import type {Step} from '../step.js';
 import {mountState} from './nfs-client.js';
-import {changeSummary, deletedPaths, deletionLines, describeSync, doneSummary, dryRunSync, runSync, tooManyDeletions, type SyncJob} from './sync-run.js';
-import {readCodeTargetState, targetProblem} from './web-config-state.js';
+import {changeSummary, checkSync, compareSync, deletedPaths, deletionLines, describeSync, doneSummary, runSync, tooManyDeletions, type SyncJob} from './sync-run.js';
+import {codeTargetState, readCodeTargetState, targetProblem} from './web-config-state.js';
 
 export const CODE_SYNC_STEP = 'web/code-sync';
+
+/** The host's listing of the code destination in its facts (plan/sync-manifest.ts). */
+export const CODE_TREE = 'code';
 
 /** The web server's group: settings.php and the sites' files/ and private/ belong to it. */
 export const WEB_GROUP = 'www-data';
@@ -49,10 +52,19 @@ export function codeSyncStep(host: Host, pack: Pack, options: ResolvedPlanOption
 		return only.length > 0 ? ` (${only.join(', ')}: not here, left as is on ${host.name})` : '';
 	};
 
+	// What the check compares, read in the host's facts: the destination's state and the platforms' listing.
+	const listing = sourceListing(options.localSources, options.platformsDir);
+	const planned = listing ? codeOf(listing) : undefined;
+	const platforms = planned && 'platforms' in planned ? planned.platforms : [];
+
 	return {
 		id: CODE_SYNC_STEP,
 		title: `platform and site code ${destination}`,
 		host: host.name,
+		reads: {
+			codeTarget: {dir: destination, group: WEB_GROUP},
+			...(platforms.length > 0 ? {trees: [{key: CODE_TREE, dir: destination, paths: platforms}]} : {}),
+		},
 		async check({transport, signal, facts, dryRun}) {
 			const problem = sourceProblem(options.localSources, options.platformsDir);
 			if (problem) return {state: 'fail', message: problem};
@@ -67,7 +79,7 @@ export function codeSyncStep(host: Host, pack: Pack, options: ResolvedPlanOption
 				return {state: 'change', message: `send ${what} once the share is mounted here`, commands: [describeSync(host.address, host.user, sync, options.maxDelete)]};
 			}
 
-			const state = await readCodeTargetState(transport, destination, user, WEB_GROUP, signal);
+			const state = codeTargetState(facts) ?? (await readCodeTargetState(transport, destination, user, WEB_GROUP, signal));
 			const refused = targetProblem(destination, state.dir, user);
 			if (refused) return {state: 'fail', message: refused};
 			if (code.sites.length > 0 && !state.member) {
@@ -85,7 +97,7 @@ export function codeSyncStep(host: Host, pack: Pack, options: ResolvedPlanOption
 			// A dry run on a fresh host: no rsync yet, or the shared directory is made by an earlier step.
 			if (!facts.packages.rsync?.installed || state.dir.state === 'missing') return {state: 'change', message: `send ${what}`, commands};
 
-			const items = await dryRunSync(transport, sync, signal);
+			const items = await checkSync(transport, sync, compareSync(options.localSources, facts, CODE_TREE, sync), signal);
 			const deletes = deletedPaths(destination, items.deleted);
 			if (deletes.length > options.maxDelete) {
 				return {state: 'fail', message: tooManyDeletions(host.name, deletes.length, options.maxDelete), notice: deletionLines(host.name, deletes)};

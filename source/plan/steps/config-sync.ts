@@ -14,10 +14,16 @@ import {sourceListing, sourceProblem} from '../local-sources.js';
 import type {ResolvedPlanOptions} from '../options.js';
 import type {Step} from '../step.js';
 import {runAsRoot} from './run-command.js';
-import {changeSummary, deletedPaths, deletionLines, describeSync, doneSummary, dryRunSync, runSync, tooManyDeletions, type SyncJob} from './sync-run.js';
-import {readWebConfigState, targetProblem, type WebConfigState} from './web-config-state.js';
+import {changeSummary, checkSync, compareSync, deletedPaths, deletionLines, describeSync, doneSummary, runSync, tooManyDeletions, type SyncJob} from './sync-run.js';
+import {readWebConfigState, targetProblem, webConfigState, type WebConfigState} from './web-config-state.js';
 
 export const CONFIG_SYNC_STEP = 'web/config-sync';
+
+/** The host's listing of its own config in its facts (plan/sync-manifest.ts). */
+export const CONFIG_TREE = 'config';
+
+/** The web config state the web steps' checks read from the host's facts. */
+export const WEB_CONFIG_READ = {dir: AEGIR_CONFIG_DIR, pending: RELOAD_PENDING_FILE};
 
 /** The app whose <app>.conf link the head gets: the one its own directory has (both: the installed one, apache first). */
 export function linkedApp(local: readonly WebApp[], installed: readonly WebApp[]): WebApp | undefined {
@@ -45,10 +51,16 @@ export function configSyncStep(host: Host, options: ResolvedPlanOptions): Step {
 
 	const linkCommand = (app: WebApp) => commandLine(['runuser', '-u', user, '--', 'ln', '-sfn', '--', ownLinkTarget(context, app), `${AEGIR_CONFIG_DIR}/${app}.conf`]);
 
+	const {job: planned} = plan();
+
 	return {
 		id: CONFIG_SYNC_STEP,
 		title,
 		host: host.name,
+		reads: {
+			webConfig: WEB_CONFIG_READ,
+			...(planned.paths.length > 0 ? {trees: [{key: CONFIG_TREE, dir: AEGIR_CONFIG_DIR, paths: planned.paths}]} : {}),
+		},
 		async check({transport, signal, facts}) {
 			const problem = sourceProblem(options.localSources, options.configDir);
 			if (problem) return {state: 'fail', message: problem};
@@ -57,7 +69,7 @@ export function configSyncStep(host: Host, options: ResolvedPlanOptions): Step {
 				return {state: 'ok', message: `no ${options.configDir}/${context} here: nothing sent; ${host.name}'s own copy is left as it is (provision would delete it)`};
 			}
 
-			const state = await readWebConfigState(transport, user, signal);
+			const state = webConfigState(facts) ?? (await readWebConfigState(transport, user, signal));
 			const refused = targetProblem(AEGIR_CONFIG_DIR, state.dir, user);
 			if (refused) return {state: 'fail', message: refused};
 			const app = linkedApp(apps, state.installed);
@@ -70,7 +82,7 @@ export function configSyncStep(host: Host, options: ResolvedPlanOptions): Step {
 				return {state: 'change', message: `send ${job.paths.join(', ')} (rsync is not installed on the host yet)`, commands};
 			}
 
-			const items = await dryRunSync(transport, job, signal);
+			const items = await checkSync(transport, job, compareSync(options.localSources, facts, CONFIG_TREE, job), signal);
 			const deletes = deletedPaths(AEGIR_CONFIG_DIR, items.deleted);
 			if (deletes.length > options.maxDelete) {
 				return {state: 'fail', message: tooManyDeletions(host.name, deletes.length, options.maxDelete), notice: deletionLines(host.name, deletes)};

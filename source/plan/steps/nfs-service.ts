@@ -57,6 +57,15 @@ function serviceCommand(enable: boolean, restart: boolean): string {
 	return `sh -c ${commandLine([SERVICE_SCRIPT, 'aegir-pack-nfs-service', enable ? 'yes' : 'no', restart ? 'yes' : 'no'])}`;
 }
 
+/** The state the host's facts read (the same command), when it says nothing needs doing; else undefined. */
+function settledState(context: CheckContext, pack: Pack): NfsServerState | undefined {
+	const read = context.facts.reads?.nfsServer;
+	if (!read) return undefined;
+	const state = parseServerState({command: 'facts', code: read.code, stdout: read.stdout, stderr: '', durationMs: 0}, pack.nfsServer.address);
+	const {enable, restart} = needed(state);
+	return enable || restart ? undefined : state;
+}
+
 async function readState(context: CheckContext, pack: Pack): Promise<NfsServerState> {
 	const result = await context.transport.exec(serverStateCommand(pack.nfsServer.address), {
 		timeoutMs: (SERVICE_PROBE_SECONDS * 3 + 7) * 1000,
@@ -90,9 +99,11 @@ export function nfsServiceStep(host: Host, pack: Pack): Step {
 		id: SERVICE_STEP,
 		title: `${NFS_UNIT} enabled at boot and listening on ${NFS_PORT}`,
 		host: host.name,
+		reads: {nfsServer: {address: pack.nfsServer.address}},
 		async check(context) {
 			const installed = context.facts.packages['nfs-kernel-server']?.installed ?? false;
-			return assess(await readState(context, pack), installed);
+			// Enabled and listening when the facts were read: ok. Anything else is read again, live, before acting on it.
+			return assess(settledState(context, pack) ?? (await readState(context, pack)), installed);
 		},
 		async apply(context) {
 			const state = await readState(context, pack);
@@ -143,7 +154,16 @@ export function serverAnswersStep(host: Host, pack: Pack, serverStep?: StepRef):
 		title: `NFS server ${server.name} answers on port ${NFS_PORT}`,
 		host: host.name,
 		...(serverStep ? {dependsOn: [serverStep]} : {}),
+		reads: {serverAnswers: {address: server.address}},
 		async check(context) {
+			// Answering when this host's facts were read (its share mounted), and the server's own step found
+			// its service as it was (or is not in this plan): still answering, no second probe.
+			const read = context.facts.reads?.serverAnswers;
+			const settled = serverStep === undefined || context.stepStatus?.(serverStep) === 'ok';
+			if (read && settled) {
+				const earlier = parseServiceProbe({command: 'facts', code: read.code, stdout: read.stdout, stderr: '', durationMs: 0}, 'client', server.address);
+				if (earlier.state === 'answering') return {state: 'ok', message: earlier.detail};
+			}
 			// A dry run does not wait: nothing was started for it to wait for.
 			const tries = context.dryRun ? 1 : Math.ceil(START_WAIT_SECONDS / (SERVICE_PROBE_SECONDS + 1));
 			const result = await context.transport.exec(serverAnswersCommand(server.address, tries), {

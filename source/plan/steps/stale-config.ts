@@ -14,7 +14,9 @@ import type {ResolvedPlanOptions} from '../options.js';
 import type {Step, StepRef} from '../step.js';
 import {runAsRoot} from './run-command.js';
 import {deletionLines} from './sync-run.js';
-import {readWebConfigState} from './web-config-state.js';
+import {readWebConfigState, webConfigState} from './web-config-state.js';
+import {WEB_CONFIG_READ} from './config-sync.js';
+import type {Facts} from '../facts.js';
 
 export const STALE_CONFIG_STEP = 'web/stale-config';
 
@@ -25,10 +27,11 @@ export function staleConfigStep(host: Host, options: ResolvedPlanOptions, depend
 	const context = headContext(host.name);
 	const user = options.aegirUser;
 
-	const classify = async (transport: Transport, signal: AbortSignal) => {
+	/** From the facts in a check (read again after any change here); live in the apply. */
+	const classify = async (transport: Transport, signal: AbortSignal, facts?: Facts) => {
 		const listing = sourceListing(options.localSources, options.configDir);
 		if (!listing) return undefined;
-		const state = await readWebConfigState(transport, user, signal);
+		const state = (facts && webConfigState(facts)) ?? (await readWebConfigState(transport, user, signal));
 		if (state.dir.state !== 'directory') return undefined;
 		const localNames = new Set(listing.entries.filter(entry => !entry.path.includes('/')).map(entry => entry.path));
 		const {remove, left} = classifyConfigEntries(context, state.entries, localNames, state.installed);
@@ -42,8 +45,9 @@ export function staleConfigStep(host: Host, options: ResolvedPlanOptions, depend
 		title: `config copied by an earlier version, not ${context}'s`,
 		host: host.name,
 		...(dependsOn.length > 0 ? {dependsOn} : {}),
-		async check({transport, signal}) {
-			const found = await classify(transport, signal);
+		reads: {webConfig: WEB_CONFIG_READ},
+		async check({transport, signal, facts}) {
+			const found = await classify(transport, signal, facts);
 			if (!found) return {state: 'ok', message: `nothing to compare: no ${AEGIR_CONFIG_DIR} there, or no config dir here`};
 			const left = found.left.length > 0 ? ` (left as is: ${found.left.join(', ')})` : '';
 			if (found.remove.length === 0) return {state: 'ok', message: `nothing foreign${left}`};

@@ -1,12 +1,18 @@
 // One rsync job of a sync step, run as a check (--dry-run: what would change,
 // every path it would delete) and as the real thing (--max-delete as a safety
 // net). Deletions are listed path by path: the review's Details and --dry-run
-// show them under the step, the host log keeps them.
+// show them under the step, the host log keeps them. A check first compares
+// the manifests (this machine's listing, the host's from its facts): when
+// they agree nothing would change or be deleted, and no rsync (no ssh
+// handshake) runs; otherwise the rsync --dry-run says what, as before.
 
 import {StepFailedError, tail} from '../../contracts/command-error.js';
 import type {PushTreeOptions, PushTreeResult, Transport} from '../../contracts/transport.js';
 import {commandLine} from '../../shell/quote.js';
-import {DRUSH_VCS_EXCLUDES, receiverCommand, RSYNC_MODE} from '../../shell/rsync-argv.js';
+import {receiverCommand, RSYNC_MODE, syncFilterRules} from '../../shell/rsync-argv.js';
+import type {Facts} from '../facts.js';
+import {sourceListing, type LocalSources} from '../local-sources.js';
+import {compareManifests, type ManifestComparison} from '../sync-manifest.js';
 
 export type SyncJob = Omit<PushTreeOptions, 'dryRun' | 'maxDelete' | 'onOutput' | 'signal'>;
 
@@ -16,6 +22,27 @@ const shortList = (paths: string[]) => `${paths.slice(0, 3).join(', ')}${paths.l
 
 function failed(what: string, result: PushTreeResult): StepFailedError {
 	return new StepFailedError(`${what} failed (exit code ${result.code})`, {command: result.command, code: result.code, stderrTail: tail(result.stderr)});
+}
+
+/**
+ * The job compared without rsync: this machine's listing of its source
+ * against the host's listing `key` in the facts. Not `same` when either is
+ * missing (rsync then decides).
+ */
+export function compareSync(localSources: LocalSources, facts: Facts, key: string, job: SyncJob): ManifestComparison {
+	const local = sourceListing(localSources, job.source)?.tree;
+	const remote = facts.reads?.trees?.[key];
+	const receiver = facts.reads?.receiver;
+	if (local?.state !== 'listed') return {same: false, reason: `no listing of ${job.source} here`};
+	if (remote?.state !== 'listed') return {same: false, reason: remote?.state === 'unreadable' ? `the host's listing failed: ${remote.reason}` : 'no listing from the host'};
+	if (!receiver) return {same: false, reason: 'the receiving user\'s groups are unknown'};
+	return compareManifests({local: local.entries, remote: remote.entries, paths: job.paths, filters: syncFilterRules(job.filters), receiver, deletes: job.delete ?? false});
+}
+
+/** What a check says the job would change: nothing when the manifests agree, else what rsync --dry-run lists. */
+export async function checkSync(transport: Transport, job: SyncJob, comparison: ManifestComparison, signal: AbortSignal): Promise<SyncItems> {
+	if (comparison.same) return {changed: [], deleted: []};
+	return dryRunSync(transport, job, signal);
 }
 
 /** What the job would change; throws when rsync fails. */
@@ -80,8 +107,7 @@ export function describeSync(host: string, loginUser: string, job: SyncJob, maxD
 	const argv = [
 		'rsync',
 		RSYNC_MODE,
-		...DRUSH_VCS_EXCLUDES.map(name => `--exclude=${name}`),
-		...(job.filters ?? []).map(filter => `--${filter.rule}=${filter.pattern}`),
+		...syncFilterRules(job.filters).map(filter => `--${filter.rule}=${filter.pattern}`),
 		'--relative',
 		'--keep-dirlinks',
 		'--omit-dir-times',

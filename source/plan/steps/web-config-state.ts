@@ -1,11 +1,14 @@
 // Reading a head's web server config and its code destination for the web
 // steps: one read-only script each (source/shell/web-config-scripts.ts), its
-// lines parsed here. Read live by each step's check, so a step sees what the
-// steps before it changed.
+// lines parsed here. A check reads them from the host's facts (the same
+// scripts, in the one batched command; the facts are read again after any
+// change on the host, so a step still sees what the steps before it changed);
+// an apply reads them live.
 
 import {AEGIR_CONFIG_DIR, type HeadConfigEntry, type WebApp} from '../../aegir/provision-layout.js';
 import {StepFailedError, tail} from '../../contracts/command-error.js';
 import type {Transport} from '../../contracts/transport.js';
+import type {Facts} from '../facts.js';
 import {commandLine} from '../../shell/quote.js';
 import {CODE_TARGET_STATE_SCRIPT, RELOAD_PENDING_FILE, WEB_CONFIG_STATE_SCRIPT} from '../../shell/web-config-scripts.js';
 
@@ -81,6 +84,18 @@ export async function readWebConfigState(transport: Transport, user: string, sig
 
 export async function readCodeTargetState(transport: Transport, destination: string, user: string, group: string, signal: AbortSignal): Promise<CodeTargetState> {
 	return parseCodeTargetState(await readState(transport, CODE_TARGET_STATE_SCRIPT, [destination, user, group], signal));
+}
+
+/** The web config state the host's facts read (the same script), or undefined when they did not. */
+export function webConfigState(facts: Facts): WebConfigState | undefined {
+	const output = facts.reads?.webConfig;
+	return output === undefined ? undefined : parseWebConfigState(output);
+}
+
+/** The code destination's state the host's facts read (the same script), or undefined when they did not. */
+export function codeTargetState(facts: Facts): CodeTargetState | undefined {
+	const output = facts.reads?.codeTarget;
+	return output === undefined ? undefined : parseCodeTargetState(output);
 }
 
 /** Why the tool must not sync into this directory as `user`, or undefined. */

@@ -14,8 +14,8 @@ import {RELOAD_PENDING_FILE, WEB_RELOAD_SCRIPT} from '../../shell/web-config-scr
 import {sourceListing} from '../local-sources.js';
 import type {ResolvedPlanOptions} from '../options.js';
 import type {Step, StepRef} from '../step.js';
-import {linkedApp} from './config-sync.js';
-import {readWebConfigState} from './web-config-state.js';
+import {linkedApp, WEB_CONFIG_READ} from './config-sync.js';
+import {readWebConfigState, webConfigState} from './web-config-state.js';
 
 export const WEB_RELOAD_STEP = 'web/reload';
 
@@ -41,8 +41,9 @@ export function webReloadStep(host: Host, options: ResolvedPlanOptions, after: S
 		title: 'web server config test and graceful reload',
 		host: host.name,
 		...(after.length > 0 ? {after} : {}),
-		async check({transport, signal}) {
-			const state = await readWebConfigState(transport, user, signal);
+		reads: {webConfig: WEB_CONFIG_READ},
+		async check({transport, signal, facts}) {
+			const state = webConfigState(facts) ?? (await readWebConfigState(transport, user, signal));
 			if (state.pending === undefined) return {state: 'ok', message: 'no web server config change: not reloaded'};
 			const kind = kindOf(state.installed);
 			if (kind === undefined) return {state: 'ok', message: 'no apache2 or nginx here: nothing to test or reload'};
