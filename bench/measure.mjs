@@ -11,7 +11,8 @@ import pty from 'node-pty';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const REPO = path.resolve(HERE, '..');
-export const CLI = path.join(REPO, 'dist', 'cli.js');
+/** The CLI under test: dist/cli.js, or $AEGIR_BENCH_CLI (e.g. another build, for before/after figures in one session). */
+export const CLI = process.env['AEGIR_BENCH_CLI'] ? path.resolve(process.env['AEGIR_BENCH_CLI']) : path.join(REPO, 'dist', 'cli.js');
 const PRELOAD = pathToFileURL(path.join(HERE, 'self-cpu.mjs')).href;
 export const GNU_TIME = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 

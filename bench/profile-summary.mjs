@@ -75,3 +75,23 @@ if (callersFlag) {
 	}
 	print(`stacks into ${wanted}`, stacks);
 }
+
+// --inclusive=NAME,NAME: total time (self and below) spent in functions with those names, counted once per sample.
+const inclusiveFlag = process.argv.find(arg => arg.startsWith('--inclusive='));
+if (inclusiveFlag) {
+	const names = inclusiveFlag.slice('--inclusive='.length).split(',');
+	const parentOf = new Map();
+	for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
+	const totals = new Map(names.map(name => [name, 0]));
+	for (const [id, us] of selfUs) {
+		const seen = new Set();
+		for (let at = id; at !== undefined; at = parentOf.get(at)) {
+			const name = byId.get(at).callFrame.functionName;
+			if (totals.has(name) && !seen.has(name)) {
+				seen.add(name);
+				totals.set(name, totals.get(name) + us);
+			}
+		}
+	}
+	print('inclusive time', totals);
+}

@@ -74,6 +74,7 @@ async function main() {
 	}
 	const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'aegir-bench-'));
 	const aegir = seedAegirServer(path.join(scratch, 'aegir'));
+	log(`CLI under test: ${CLI}`);
 	log(`scratch dir ${scratch} (${aegir.files} files in the local config and platform trees)`);
 	if (!GNU_TIME) log('no /usr/bin/time: tool CPU comes from the preload (node + children it reaped)');
 
