@@ -38,5 +38,4 @@ describe('HostLog', () => {
 		await log.close();
 		expect(readFileSync(log.path, 'utf8')).toBe(`| ${'x'.repeat(999)}\n`.repeat(300));
 	});
-
 });
