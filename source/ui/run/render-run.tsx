@@ -47,6 +47,8 @@ export function renderRun(options: RenderRunOptions): RunView {
 		// Ctrl-C is the screen's to handle: it asks before stopping a run.
 		exitOnCtrlC: false,
 		maxFps,
+		// Rewrite only the lines that changed: a spinner tick is a few bytes to the terminal, not the whole screen.
+		incrementalRendering: true,
 		// Something may log through console while the screen is up: keep it above the panes.
 		patchConsole: options.patchConsole ?? true,
 	});
