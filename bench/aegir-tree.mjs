@@ -5,8 +5,8 @@
 // skeleton, not a real one: the bench measures the tool, not rsync's throughput.
 import {HEAD_SETUP, makeAegirTree} from '../test/lab/aegir-tree.mjs';
 
-/** Heads of the bench's labs: master, web1 … web8. */
-export const BENCH_HEADS = ['master', ...Array.from({length: 8}, (_, index) => `web${index + 1}`)];
+/** Heads of the bench's labs: master, web1 … web23 (the largest lab has 24 hosts; each head gets its own server_<name>). */
+export const BENCH_HEADS = ['master', ...Array.from({length: 23}, (_, index) => `web${index + 1}`)];
 
 /** @returns {{configDir: string, platformsDir: string, files: number}} */
 export function seedAegirServer(root) {

@@ -11,15 +11,17 @@ import pty from 'node-pty';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const REPO = path.resolve(HERE, '..');
-export const CLI = path.join(REPO, 'dist', 'cli.js');
+/** The CLI under test: dist/cli.js, or $AEGIR_BENCH_CLI (e.g. another build, for before/after figures in one session). */
+export const CLI = process.env['AEGIR_BENCH_CLI'] ? path.resolve(process.env['AEGIR_BENCH_CLI']) : path.join(REPO, 'dist', 'cli.js');
 const PRELOAD = pathToFileURL(path.join(HERE, 'self-cpu.mjs')).href;
 export const GNU_TIME = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 
 /**
- * @param {{args: string[], terminal: boolean, scratch: string, label: string, timeoutMs?: number, readyMark?: string}} options
+ * @param {{args: string[], terminal: boolean, scratch: string, label: string, timeoutMs?: number, readyMark?: string, profileDir?: string}} options
  * readyMark: output that ends start-up (default " saved to ", the apply's "Pack … saved to").
+ * profileDir: write a V8 CPU profile of the CLI there (`node --cpu-prof`; read it with bench/profile-summary.mjs).
  */
-export async function measureCli({args, terminal, scratch, label, timeoutMs = 300_000, readyMark = ' saved to '}) {
+export async function measureCli({args, terminal, scratch, label, timeoutMs = 300_000, readyMark = ' saved to ', profileDir}) {
 	const timeFile = path.join(scratch, `${label}.time`);
 	const cpuFile = path.join(scratch, `${label}.cpu.json`);
 	const env = {
@@ -31,6 +33,8 @@ export async function measureCli({args, terminal, scratch, label, timeoutMs = 30
 	const argv = [
 		...(GNU_TIME ? [GNU_TIME, '-f', '%e %U %S', '-o', timeFile] : []),
 		process.execPath,
+		// Not allowed in NODE_OPTIONS: on node's own command line, so only the CLI is profiled.
+		...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${label}.cpuprofile`] : []),
 		CLI,
 		...args,
 	];

@@ -96,6 +96,27 @@ export function splitOutput(partial: string, chunk: string): SplitOutput {
 	return {lines, partial: rest};
 }
 
+/**
+ * As splitOutput, but only the last `count` non-blank lines are kept, and only
+ * those are sanitized: a screen that shows a few lines of a host's output
+ * does work per chunk that does not grow with the chunk's earlier lines.
+ */
+export function splitOutputTail(partial: string, chunk: string, count: number): SplitOutput {
+	const pieces = (partial + chunk).replaceAll('\r\n', '\n').split('\n');
+	let rest = pieces.pop() ?? '';
+	const tail: string[] = [];
+	if (rest.length > MAX_PARTIAL_LENGTH) {
+		const line = sanitizeLine(rest);
+		if (line.trim() !== '' && count > 0) tail.push(line);
+		rest = '';
+	}
+	for (let index = pieces.length - 1; index >= 0 && tail.length < count; index--) {
+		const line = sanitizeLine(pieces[index] ?? '');
+		if (line.trim() !== '') tail.unshift(line);
+	}
+	return {lines: tail, partial: rest};
+}
+
 /** Last `count` non-empty lines of a (sanitized) text, e.g. a stderr tail. */
 export function tailLines(text: string, count: number): string[] {
 	return stripControl(text)

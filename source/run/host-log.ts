@@ -26,10 +26,18 @@ export function createRunLogDir(logDir: string, runId: string): string {
 
 const time = (date: Date) => date.toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
 
+/** Text is written to the file at most this often (and at close), not once per output chunk. */
+export const LOG_FLUSH_MS = 100;
+/** …or as soon as this much is waiting. */
+const LOG_FLUSH_BYTES = 64 * 1024;
+
 export class HostLog {
 	readonly path: string;
 	readonly #stream: WriteStream;
 	#atLineStart = true;
+	/** Text not yet handed to the stream: hosts print in many small chunks, each a write of its own otherwise. */
+	#buffer = '';
+	#timer: ReturnType<typeof setTimeout> | undefined;
 
 	constructor(dir: string, hostName: string) {
 		this.path = join(dir, logFileName(hostName));
@@ -41,7 +49,7 @@ export class HostLog {
 	/** One line of our own, timestamped. */
 	note(text: string): void {
 		this.#endLine();
-		this.#stream.write(`[${time(new Date())}] ${text}\n`);
+		this.#write(`[${time(new Date())}] ${text}\n`);
 	}
 
 	command(command: string, details: {stdinBytes?: number; sudo?: boolean} = {}): void {
@@ -60,22 +68,49 @@ export class HostLog {
 			this.#atLineStart = piece.endsWith('\n');
 		}
 
-		this.#stream.write(text);
+		this.#write(text);
 	}
 
 	result(code: number, durationMs: number): void {
 		this.note(`exit ${code} after ${durationMs} ms`);
 	}
 
+	/** Hand what is waiting to the file now. */
+	flush(): void {
+		if (this.#timer !== undefined) clearTimeout(this.#timer);
+		this.#timer = undefined;
+		if (this.#buffer === '') return;
+		const text = this.#buffer;
+		this.#buffer = '';
+		if (!this.#stream.destroyed) this.#stream.write(text);
+	}
+
 	async close(): Promise<void> {
 		this.#endLine();
+		this.flush();
 		if (this.#stream.destroyed) return;
 		this.#stream.end();
 		await Promise.race([once(this.#stream, 'close'), once(this.#stream, 'error')]).catch(() => {});
 	}
 
 	#endLine(): void {
-		if (!this.#atLineStart) this.#stream.write('\n');
+		if (!this.#atLineStart) this.#write('\n');
 		this.#atLineStart = true;
+	}
+
+	#write(text: string): void {
+		this.#buffer += text;
+		if (this.#buffer.length >= LOG_FLUSH_BYTES) {
+			this.flush();
+			return;
+		}
+
+		if (this.#timer === undefined) {
+			this.#timer = setTimeout(() => {
+				this.flush();
+			}, LOG_FLUSH_MS);
+			// Never what keeps the process alive: close() flushes what is left.
+			this.#timer.unref();
+		}
 	}
 }

@@ -1,10 +1,20 @@
 // One shared clock for every spinner and elapsed time on the screen: a single
-// timer, running only while something shows time, and only the small
-// components that show time re-render on its ticks.
-import {useSyncExternalStore} from 'react';
+// timer, running only while something shows time. Each tick is one React
+// commit: the screen reads the clock once (ClockProvider) and hands the time
+// down by context, so only the small components that show time re-render,
+// and they re-render together. (Each subscriber of its own would be one
+// synchronous commit per subscriber per tick under Ink's legacy root.)
+import {createContext, createElement, useContext, useSyncExternalStore, type ReactNode} from 'react';
+
+/**
+ * Tick period: every tick that moves a spinner is a frame Ink draws in full,
+ * and a frame is the run screen's main CPU cost, so the spinner turns 4 times
+ * a second (elapsed times only change once a second).
+ */
+export const CLOCK_INTERVAL_MS = 250;
 
 export type ClockOptions = {
-	/** Tick period (default 100 ms: a smooth spinner, little CPU). */
+	/** Tick period (default CLOCK_INTERVAL_MS). */
 	intervalMs?: number;
 	now?: () => number;
 };
@@ -17,7 +27,7 @@ export class Clock {
 	#timer: ReturnType<typeof setInterval> | undefined;
 
 	constructor(options: ClockOptions = {}) {
-		this.#intervalMs = options.intervalMs ?? 100;
+		this.#intervalMs = options.intervalMs ?? CLOCK_INTERVAL_MS;
 		this.#now = options.now ?? Date.now;
 		this.#time = this.#now();
 	}
@@ -49,7 +59,20 @@ export class Clock {
 	};
 }
 
-/** The clock's time, re-rendering the calling component on each tick. */
+/** The time a ClockProvider read, for everything below it. */
+const SharedNow = createContext<number | undefined>(undefined);
+
+const noSubscription = (): (() => void) => () => {};
+
+/** Reads the clock once for everything below it: one commit per tick, whatever the number of spinners. */
+export function ClockProvider({clock, children}: {clock: Clock; children: ReactNode}) {
+	const now = useSyncExternalStore(clock.subscribe, clock.getSnapshot);
+	return createElement(SharedNow.Provider, {value: now}, children);
+}
+
+/** The clock's time, re-rendering the calling component on each tick (through a ClockProvider when there is one). */
 export function useNow(clock: Clock): number {
-	return useSyncExternalStore(clock.subscribe, clock.getSnapshot);
+	const shared = useContext(SharedNow);
+	const own = useSyncExternalStore(shared === undefined ? clock.subscribe : noSubscription, clock.getSnapshot);
+	return shared ?? own;
 }

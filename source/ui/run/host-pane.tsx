@@ -2,7 +2,7 @@
 // lines of the running command (dimmed). Finished: one line, ✔ or ✖ (a failed
 // host keeps a line or two saying why and where its log is).
 import {Box, Text} from 'ink';
-import type {ReactNode} from 'react';
+import {memo, type ReactNode} from 'react';
 import {formatDuration} from '../../report/format-duration.js';
 import {roleLabel} from '../../report/role-label.js';
 import type {Clock} from './clock.js';
@@ -106,7 +106,24 @@ type HostPaneViewProps = {
 	home?: string;
 };
 
-export function HostPaneView({pane, layout, widths, clock, home}: HostPaneViewProps) {
+/**
+ * A pane re-renders only when its host, its share of the layout or the column
+ * widths changed: one host's output does not re-render the seven others.
+ */
+export const HostPaneView = memo(HostPaneBody, (before, after) =>
+	before.pane === after.pane &&
+	before.clock === after.clock &&
+	before.home === after.home &&
+	before.layout.density === after.layout.density &&
+	before.layout.outputLines === after.layout.outputLines &&
+	before.layout.detailLines === after.layout.detailLines &&
+	before.widths.name === after.widths.name &&
+	before.widths.role === after.widths.role &&
+	before.widths.address === after.widths.address &&
+	before.widths.short === after.widths.short,
+);
+
+function HostPaneBody({pane, layout, widths, clock, home}: HostPaneViewProps) {
 	switch (pane.status) {
 		case 'running': {
 			return <RunningPane pane={pane} layout={layout} widths={widths} clock={clock} />;

@@ -3,7 +3,7 @@
 // ring per host (the full transcript lives in the host log, not in memory).
 import type {RecapRow, RunEvent, StepFailure, StepStatus} from '../../contracts/events.js';
 import type {HostRole} from '../../contracts/roles.js';
-import {partialText, splitOutput, stripControl} from '../../report/terminal-text.js';
+import {partialText, splitOutputTail, stripControl} from '../../report/terminal-text.js';
 
 /** Output lines kept per host: more than any layout shows. */
 export const OUTPUT_RING_SIZE = 8;
@@ -116,10 +116,9 @@ function updateHost(state: RunState, name: string, update: (pane: HostPane) => H
 	return {...state, hosts};
 }
 
-/** Add a chunk of raw output to a ring: split lines, drop blank ones, keep the newest. */
+/** Add a chunk of raw output to a ring: split lines, drop blank ones, keep the newest (only those are sanitized). */
 export function appendOutput(ring: OutputRing, chunk: string): OutputRing {
-	const {lines, partial} = splitOutput(ring.partial, chunk);
-	const kept = lines.filter(line => line.trim() !== '');
+	const {lines: kept, partial} = splitOutputTail(ring.partial, chunk, OUTPUT_RING_SIZE);
 	if (kept.length === 0) return {lines: ring.lines, partial};
 	return {lines: [...ring.lines, ...kept].slice(-OUTPUT_RING_SIZE), partial};
 }

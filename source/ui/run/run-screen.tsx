@@ -5,7 +5,7 @@
 import os from 'node:os';
 import {Box, Static, Text, useApp, useInput, useStdin} from 'ink';
 import {useEffect, useRef, useState, useSyncExternalStore} from 'react';
-import {Clock} from './clock.js';
+import {Clock, ClockProvider} from './clock.js';
 import {FinalSummary} from './final-summary.js';
 import {HostPaneView, paneColumns} from './host-pane.js';
 import type {InkPrompter, PendingQuestion, PrompterSnapshot} from './ink-prompter.js';
@@ -102,19 +102,22 @@ export function RunScreen({store, onInterrupt, prompter, clock: givenClock, size
 		return <Static items={[state]}>{final => <FinalSummary key="summary" state={final} columns={columns} home={home} />}</Static>;
 	}
 
+	// The clock is read once, above the live view: a tick re-renders the spinners and times, not the panes.
 	return (
-		<LiveView
-			state={state}
-			question={questions.current}
-			waiting={questions.waiting}
-			stop={stop}
-			columns={columns}
-			rows={rows}
-			clock={clock}
-			home={home}
-			keyboard={isRawModeSupported === true}
-			onAnswer={(id, answer) => prompter?.answer(id, answer)}
-		/>
+		<ClockProvider clock={clock}>
+			<LiveView
+				state={state}
+				question={questions.current}
+				waiting={questions.waiting}
+				stop={stop}
+				columns={columns}
+				rows={rows}
+				clock={clock}
+				home={home}
+				keyboard={isRawModeSupported === true}
+				onAnswer={(id, answer) => prompter?.answer(id, answer)}
+			/>
+		</ClockProvider>
 	);
 }
 

@@ -2,13 +2,14 @@
 // clock, so a tick re-renders a spinner and a few characters, not the screen.
 import {Text} from 'ink';
 import {formatElapsed} from '../../report/format-duration.js';
-import {useNow, type Clock} from './clock.js';
+import {CLOCK_INTERVAL_MS, useNow, type Clock} from './clock.js';
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
 export function Spinner({clock}: {clock: Clock}) {
 	const now = useNow(clock);
-	return <Text color="cyan">{FRAMES[Math.floor(now / 100) % FRAMES.length]}</Text>;
+	// One frame per tick of the default clock.
+	return <Text color="cyan">{FRAMES[Math.floor(now / CLOCK_INTERVAL_MS) % FRAMES.length]}</Text>;
 }
 
 /** Whole seconds since `since` (same clock base as the run events: Date.now()). */
