@@ -21,6 +21,13 @@ export type RecordingHooks = {
 	isInterrupted(): boolean;
 };
 
+/**
+ * A quiet read (the facts) logs at most this much of its output: on a real
+ * platform its tree listings run to megabytes, and the facts are read again
+ * after every change, so logging them whole would fill the run's logs.
+ */
+export const QUIET_LOG_LIMIT = 64 * 1024;
+
 export class RecordingTransport implements Transport {
 	/** Commands that ran to completion through this wrapper. */
 	completed = 0;
@@ -43,8 +50,10 @@ export class RecordingTransport implements Transport {
 	async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
 		if (this.hooks.isInterrupted()) throw new InterruptedError(command);
 		this.hooks.log?.command(command, {stdinBytes: options.stdin === undefined ? undefined : typeof options.stdin === 'string' ? Buffer.byteLength(options.stdin) : options.stdin.byteLength, sudo: options.sudo});
+		const budget = {left: this.echo ? Number.POSITIVE_INFINITY : QUIET_LOG_LIMIT, skipped: 0};
 		try {
-			const result = await this.inner.exec(command, {...options, onOutput: this.#tee(options.onOutput)});
+			const result = await this.inner.exec(command, {...options, onOutput: this.#tee(options.onOutput, budget)});
+			if (budget.skipped > 0) this.hooks.log?.note(`(${budget.skipped} more bytes of this read's output not logged)`);
 			this.hooks.log?.result(result.code, result.durationMs);
 			this.completed++;
 			return result;
@@ -89,9 +98,17 @@ export class RecordingTransport implements Transport {
 		await this.inner.close();
 	}
 
-	#tee(own?: (chunk: string, stream: 'stdout' | 'stderr') => void) {
+	#tee(own?: (chunk: string, stream: 'stdout' | 'stderr') => void, budget?: {left: number; skipped: number}) {
 		return (chunk: string, stream: 'stdout' | 'stderr') => {
-			this.hooks.log?.output(chunk, stream);
+			if (!budget || chunk.length <= budget.left) {
+				this.hooks.log?.output(chunk, stream);
+				if (budget) budget.left -= chunk.length;
+			} else {
+				if (budget.left > 0) this.hooks.log?.output(chunk.slice(0, budget.left), stream);
+				budget.skipped += chunk.length - budget.left;
+				budget.left = 0;
+			}
+
 			if (this.echo) this.hooks.onOutput?.(chunk);
 			own?.(chunk, stream);
 		};

@@ -260,6 +260,22 @@ function noLink(path: string, register: string, what: string): YamlValue[] {
 	];
 }
 
+/** The share's directory (export or mount point), stat'ed into `register`: a directory, created owned by aegir when missing. */
+function shareDirectory(register: string, what: string, created: string): YamlValue[] {
+	return [
+		{
+			name: `${what}: a directory`,
+			'ansible.builtin.fail': {msg: '{{ aegir_pack_export_path }} exists and is not a directory'},
+			when: `${register}.stat.exists and not ${register}.stat.isdir`,
+		},
+		{
+			name: `${what}: ${created}`,
+			'ansible.builtin.file': {path: '{{ aegir_pack_export_path }}', state: 'directory', owner: T.uid, group: T.gid, mode: '0755'},
+			when: `not ${register}.stat.exists`,
+		},
+	];
+}
+
 const checkPlay: YamlValue = {
 	name: 'aegir-pack: check every host before anything changes',
 	hosts: PACK_HOSTS,
@@ -299,16 +315,7 @@ const serverPlay: YamlValue = {
 	gather_facts: false,
 	tasks: [
 		...noLink('{{ aegir_pack_export_path }}', 'aegir_pack_shared', 'shared directory'),
-		{
-			name: 'shared directory: a directory',
-			'ansible.builtin.fail': {msg: '{{ aegir_pack_export_path }} exists and is not a directory'},
-			when: 'aegir_pack_shared.stat.exists and not aegir_pack_shared.stat.isdir',
-		},
-		{
-			name: 'shared directory: created owned by aegir (an existing one is left as it is)',
-			'ansible.builtin.file': {path: '{{ aegir_pack_export_path }}', state: 'directory', owner: T.uid, group: T.gid, mode: '0755'},
-			when: 'not aegir_pack_shared.stat.exists',
-		},
+		...shareDirectory('aegir_pack_shared', 'shared directory', 'created owned by aegir (an existing one is left as it is)'),
 		...noLink('{{ aegir_pack_marker_file }}', 'aegir_pack_marker', 'marker file'),
 		{
 			name: 'marker file clients read back through their mount',
@@ -392,16 +399,7 @@ const clientPlay: YamlValue = {
 			},
 			when: 'aegir_pack_held.matched is defined and aegir_pack_held.matched > 0',
 		},
-		{
-			name: 'mount point: a directory',
-			'ansible.builtin.fail': {msg: '{{ aegir_pack_export_path }} exists and is not a directory'},
-			when: 'aegir_pack_mount_point.stat.exists and not aegir_pack_mount_point.stat.isdir',
-		},
-		{
-			name: 'mount point: created owned by aegir',
-			'ansible.builtin.file': {path: '{{ aegir_pack_export_path }}', state: 'directory', owner: T.uid, group: T.gid, mode: '0755'},
-			when: 'not aegir_pack_mount_point.stat.exists',
-		},
+		...shareDirectory('aegir_pack_mount_point', 'mount point', 'created owned by aegir'),
 		{name: 'fstab: read it', 'ansible.builtin.slurp': {src: '{{ aegir_pack_fstab_file }}'}, register: 'aegir_pack_fstab'},
 		{
 			name: 'fstab: at most one entry for the mount point (aegir-pack apply merges several)',
