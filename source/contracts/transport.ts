@@ -11,6 +11,8 @@ export type ExecOptions = {
 	stdin?: string | Uint8Array;
 	/** Run with root privileges: as-is when logged in as root, else through `sudo -S -p ''`. */
 	sudo?: boolean;
+	/** A read whose output is data, not progress (a state probe): logged, not shown on the screen. */
+	quiet?: boolean;
 	/** Live output for the screen and the host log, as it arrives. */
 	onOutput?: (chunk: string, stream: 'stdout' | 'stderr') => void;
 	/** Give up (and close the channel) after this long. */

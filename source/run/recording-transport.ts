@@ -50,9 +50,10 @@ export class RecordingTransport implements Transport {
 	async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
 		if (this.hooks.isInterrupted()) throw new InterruptedError(command);
 		this.hooks.log?.command(command, {stdinBytes: options.stdin === undefined ? undefined : typeof options.stdin === 'string' ? Buffer.byteLength(options.stdin) : options.stdin.byteLength, sudo: options.sudo});
-		const budget = {left: this.echo ? Number.POSITIVE_INFINITY : QUIET_LOG_LIMIT, skipped: 0};
+		const quiet = !this.echo || options.quiet === true;
+		const budget = {left: quiet ? QUIET_LOG_LIMIT : Number.POSITIVE_INFINITY, skipped: 0};
 		try {
-			const result = await this.inner.exec(command, {...options, onOutput: this.#tee(options.onOutput, budget)});
+			const result = await this.inner.exec(command, {...options, onOutput: this.#tee(options.onOutput, budget, !quiet)});
 			if (budget.skipped > 0) this.hooks.log?.note(`(${budget.skipped} more bytes of this read's output not logged)`);
 			this.hooks.log?.result(result.code, result.durationMs);
 			this.completed++;
@@ -98,7 +99,7 @@ export class RecordingTransport implements Transport {
 		await this.inner.close();
 	}
 
-	#tee(own?: (chunk: string, stream: 'stdout' | 'stderr') => void, budget?: {left: number; skipped: number}) {
+	#tee(own?: (chunk: string, stream: 'stdout' | 'stderr') => void, budget?: {left: number; skipped: number}, echo = this.echo) {
 		return (chunk: string, stream: 'stdout' | 'stderr') => {
 			if (!budget || chunk.length <= budget.left) {
 				this.hooks.log?.output(chunk, stream);
@@ -109,7 +110,7 @@ export class RecordingTransport implements Transport {
 				budget.left = 0;
 			}
 
-			if (this.echo) this.hooks.onOutput?.(chunk);
+			if (echo) this.hooks.onOutput?.(chunk);
 			own?.(chunk, stream);
 		};
 	}

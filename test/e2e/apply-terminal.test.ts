@@ -37,6 +37,13 @@ describe.skipIf(!canRunLab.ok)('apply in an 80x24 terminal', () => {
 			const paneOf = (host: string) => new RegExp(`^\\S\\s${host}\\s+(master\\+NFS|slave)\\s+${lab.host(host).address.replaceAll('.', '\\.')}\\b.*\\n\\s+\\d+/\\d+ \\S`, 'm');
 			const panes = running.filter(screen => /^aegir-pack · 3 hosts/m.test(screen) && HOSTS.every(host => paneOf(host).test(screen)));
 			expect(panes.length, `no screen with all three panes; last seen:\n${running.at(-1) ?? ''}`).toBeGreaterThan(0);
+			// Each frame replaces the last: no screen ever shows a host's pane, or the title, twice
+			// (a redraw that lost track of the cursor leaves stale copies stacked up).
+			const headerOf = (host: string) => new RegExp(`^\\S\\s${host}\\s+(master\\+NFS|slave)\\s`, 'gm');
+			for (const screen of running) {
+				expect(screen.match(/^aegir-pack · 3 hosts/gm)?.length ?? 0, screen).toBeLessThanOrEqual(1);
+				for (const host of HOSTS) expect(screen.match(headerOf(host))?.length ?? 0, screen).toBeLessThanOrEqual(1);
+			}
 			const busy = panes.find(screen => /packages|fstab|exports|mount/.test(screen)) ?? panes[0]!;
 			for (const line of busy.split('\n')) expect(line.length, line).toBeLessThanOrEqual(80);
 			expect(busy.split('\n').length).toBeLessThanOrEqual(24);

@@ -44,4 +44,14 @@ describe('RecordingTransport', () => {
 		expect(readFileSync(log.path, 'utf8')).not.toContain('not logged');
 		expect(readFileSync(log.path, 'utf8').length).toBeGreaterThan(output.length);
 	});
+
+	it('a state probe a check runs (quiet) is logged but not shown in the pane: its lines are data, not progress', async () => {
+		const {log, shown, transport} = recording('unit\t1\tdisabled\tnot-running-systemd\nss\t0\n');
+		const result = await transport.exec('sh -c probe', {quiet: true});
+		await log.close();
+
+		expect(result.stdout).toContain('not-running-systemd');
+		expect(shown).toEqual([]);
+		expect(readFileSync(log.path, 'utf8')).toContain('not-running-systemd');
+	});
 });

@@ -68,6 +68,7 @@ function settledState(context: CheckContext, pack: Pack): NfsServerState | undef
 
 async function readState(context: CheckContext, pack: Pack): Promise<NfsServerState> {
 	const result = await context.transport.exec(serverStateCommand(pack.nfsServer.address), {
+		quiet: true,
 		timeoutMs: (SERVICE_PROBE_SECONDS * 3 + 7) * 1000,
 		signal: context.signal,
 	});
@@ -167,6 +168,7 @@ export function serverAnswersStep(host: Host, pack: Pack, serverStep?: StepRef):
 			// A dry run does not wait: nothing was started for it to wait for.
 			const tries = context.dryRun ? 1 : Math.ceil(START_WAIT_SECONDS / (SERVICE_PROBE_SECONDS + 1));
 			const result = await context.transport.exec(serverAnswersCommand(server.address, tries), {
+				quiet: true,
 				timeoutMs: (tries * (SERVICE_PROBE_SECONDS + 2) + 10) * 1000,
 				signal: context.signal,
 			});

@@ -71,7 +71,7 @@ export function parseCodeTargetState(output: string): CodeTargetState {
 
 async function readState(transport: Transport, script: string, args: string[], signal: AbortSignal): Promise<string> {
 	const command = commandLine(['sh', '-c', script, 'aegir-pack', ...args]);
-	const result = await transport.exec(command, {sudo: true, signal, timeoutMs: 30_000});
+	const result = await transport.exec(command, {sudo: true, quiet: true, signal, timeoutMs: 30_000});
 	if (result.code !== 0) {
 		throw new StepFailedError(`reading ${args[0]} failed (exit code ${result.code})`, {command: result.command, code: result.code, stderrTail: tail(result.stderr)});
 	}

@@ -47,8 +47,8 @@ export function renderRun(options: RenderRunOptions): RunView {
 		// Ctrl-C is the screen's to handle: it asks before stopping a run.
 		exitOnCtrlC: false,
 		maxFps,
-		// Rewrite only the lines that changed: a spinner tick is a few bytes to the terminal, not the whole screen.
-		incrementalRendering: true,
+		// Not Ink's incremental rendering: in a terminal it left stale copies of panes and of the
+		// title stacked on screen (test/e2e/apply-terminal.test.ts), for little CPU saved.
 		// Something may log through console while the screen is up: keep it above the panes.
 		patchConsole: options.patchConsole ?? true,
 	});
