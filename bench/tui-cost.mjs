@@ -1,13 +1,17 @@
 #!/usr/bin/env node
 // The run screen's own cost, without the lab: renders the Ink run screen
-// (dist/ui/run/render-run.js) into an 80x24 fake terminal and feeds it a
+// (source/ui/run/render-run.tsx, bundled here as the build bundles it) into an 80x24 fake terminal and feeds it a
 // synthetic run: N hosts, each running steps that stream a line of output
 // every few ms. Prints the CPU the process spent per second of run, the frames
-// written and the bytes. A quick loop for work on source/ui/run/ (build first).
-//   node bench/tui-cost.mjs [--hosts=8] [--seconds=6] [--line-ms=20]
+// written and the bytes. A quick loop for work on source/ui/run/.
+//   node bench/tui-cost.mjs [--hosts=8] [--seconds=6] [--line-ms=20] [--max-fps=10]
 // As the CLI runs it (source/cli.tsx): React's production build.
 process.env['NODE_ENV'] ??= 'production';
+import fs from 'node:fs';
+import os from 'node:os';
 import {Writable} from 'node:stream';
+import {build} from 'esbuild';
+import {bundleOptions} from '../scripts/bundle-options.mjs';
 import {EventEmitter} from 'node:events';
 import path from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
@@ -22,7 +26,14 @@ const seconds = flag('seconds', 6);
 const lineMs = flag('line-ms', 20);
 const stepMs = flag('step-ms', 1500);
 
-const {renderRun} = await import(pathToFileURL(path.join(HERE, '..', 'dist', 'ui', 'run', 'render-run.js')).href);
+const maxFps = flag('max-fps', undefined);
+
+// dist/ is one bundle that does not export the run screen: bundle it alone, with the build's options.
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'tui-cost-'));
+const screenModule = path.join(scratch, 'render-run.mjs');
+await build({...bundleOptions, entryPoints: [path.join(HERE, '..', 'source', 'ui', 'run', 'render-run.tsx')], outfile: screenModule, logLevel: 'error'});
+const {renderRun} = await import(pathToFileURL(screenModule).href);
+fs.rmSync(scratch, {recursive: true, force: true});
 
 let bytes = 0;
 let frames = 0;
@@ -51,6 +62,7 @@ const view = renderRun({
 		return () => listeners.delete(listener);
 	},
 	onInterrupt() {},
+	...(maxFps === undefined ? {} : {maxFps}),
 	stdout,
 	stdin,
 	stderr: stdout,

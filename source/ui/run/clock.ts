@@ -8,10 +8,10 @@ import {createContext, createElement, useContext, useSyncExternalStore, type Rea
 
 /**
  * Tick period: every tick that moves a spinner is a frame Ink draws in full,
- * and a frame is the run screen's main CPU cost, so the spinner turns 4 times
+ * and a frame is the run screen's main CPU cost, so the spinner turns 3 times
  * a second (elapsed times only change once a second).
  */
-export const CLOCK_INTERVAL_MS = 250;
+export const CLOCK_INTERVAL_MS = 333;
 
 export type ClockOptions = {
 	/** Tick period (default CLOCK_INTERVAL_MS). */

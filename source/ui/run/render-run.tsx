@@ -36,7 +36,7 @@ export type RunView = {
 };
 
 export function renderRun(options: RenderRunOptions): RunView {
-	const maxFps = options.maxFps ?? 10;
+	const maxFps = options.maxFps ?? 8;
 	const store = new RunStore({minIntervalMs: Math.ceil(1000 / maxFps)});
 	const unsubscribe = options.subscribe(store.listener);
 	const instance = render(<RunScreen store={store} onInterrupt={options.onInterrupt} prompter={options.prompter} />, {
