@@ -55,6 +55,17 @@ function plainStrings(node: unknown, path = ''): string[] {
 	return [];
 }
 
+/** The pack's own values as the inventory must carry them: each one a string tagged !unsafe. */
+function packValuesTagged(pack: Pack) {
+	return {
+		aegir_pack_name: {unsafe: pack.name},
+		aegir_pack_export_path: {unsafe: pack.exportPath},
+		aegir_pack_subnets: pack.subnets.map(subnet => ({unsafe: subnet})),
+		aegir_pack_export_options: {unsafe: pack.exportOptions},
+		aegir_pack_mount_options: {unsafe: pack.mountOptions},
+	};
+}
+
 describe('the inventory', () => {
 	const pack = makePack();
 	const {inventory, result} = exported(pack);
@@ -79,11 +90,7 @@ describe('the inventory', () => {
 
 	it('carries the pack\'s values, every string tagged !unsafe', () => {
 		expect(inventory.all.vars).toMatchObject({
-			aegir_pack_name: {unsafe: pack.name},
-			aegir_pack_export_path: {unsafe: pack.exportPath},
-			aegir_pack_subnets: pack.subnets.map(subnet => ({unsafe: subnet})),
-			aegir_pack_export_options: {unsafe: pack.exportOptions},
-			aegir_pack_mount_options: {unsafe: pack.mountOptions},
+			...packValuesTagged(pack),
 			aegir_pack_nfs_server: {unsafe: 'web1'},
 			aegir_pack_master: {unsafe: 'web1'},
 			aegir_pack_slaves: [{unsafe: 'web2'}, {unsafe: 'web3'}],
@@ -214,11 +221,7 @@ describe('a hostile pack value cannot inject anything', () => {
 			expect(inventory.all.hosts[host.name]).toMatchObject({ansible_host: {unsafe: host.address}, ansible_user: {unsafe: host.user}, ansible_ssh_private_key_file: {unsafe: host.identityFile}});
 		}
 		expect(inventory.all.vars).toMatchObject({
-			aegir_pack_name: {unsafe: pack.name},
-			aegir_pack_export_path: {unsafe: pack.exportPath},
-			aegir_pack_subnets: pack.subnets.map(subnet => ({unsafe: subnet})),
-			aegir_pack_export_options: {unsafe: pack.exportOptions},
-			aegir_pack_mount_options: {unsafe: pack.mountOptions},
+			...packValuesTagged(pack),
 			aegir_pack_exports_content: {unsafe: dropInContent(pack)},
 			aegir_pack_fstab_line: {unsafe: fstabLine(pack)},
 		});
