@@ -14,7 +14,7 @@ import path from 'node:path';
 import {down, labSupport, openLab, up} from '../test/lab/lab.mjs';
 import {prepareHeads, seedAegirServer} from './aegir-tree.mjs';
 import {CLI, GNU_TIME, hostsCpu, measureCli} from './measure.mjs';
-import {ansibleExplanations, ansibleRuns} from './ansible.mjs';
+import {ANSIBLE_LABS, ansibleExplanations, ansibleRuns} from './ansible.mjs';
 import {explanations, formatTable, machineLines, medianRows, spreadLines} from './table.mjs';
 import {firstFrame} from './first-frame.mjs';
 import {longPoleLine} from './long-pole.mjs';
@@ -76,9 +76,10 @@ async function main() {
 	const repeat = repeatCount(process.argv.slice(2));
 	// --cpu-prof: a V8 CPU profile of each timed run in the scratch dir (profiling slows the run: figures are not comparable).
 	const profile = process.argv.includes('--cpu-prof');
-	const unknown = only ? [...only].filter(label => !LABS.some(lab => lab.runs.some(run => run.label === label))) : [];
+	const known = ['first-frame', ...LABS.flatMap(lab => lab.runs.map(run => run.label)), ...ANSIBLE_LABS.flatMap(lab => lab.runs)];
+	const unknown = only ? [...only].filter(label => !known.includes(label)) : [];
 	if (unknown.length > 0) {
-		log(`no run named ${unknown.join(', ')} (runs: ${LABS.flatMap(lab => lab.runs.map(run => run.label)).join(', ')})`);
+		log(`no run named ${unknown.join(', ')} (runs: ${known.join(', ')})`);
 		return 1;
 	}
 	const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'aegir-bench-'));
